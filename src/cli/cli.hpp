@@ -1,0 +1,21 @@
+// cli.hpp — argv -> Options, with CLI11.
+#pragma once
+
+#include <string>
+
+#include "core/overrides.hpp"
+
+namespace sbx::cli {
+
+struct Options {
+    std::string profile;  // empty: the compiled-in default profile
+    core::Overrides overrides;
+    bool verbose = false;
+    bool dry_run = false;
+};
+
+// Parses argv. Returns the exit status to leave with (0 after --help or
+// --version, 2 after a usage error, already printed), or -1 to go on.
+int parse(int argc, char** argv, const std::string& cwd, Options& options);
+
+}  // namespace sbx::cli

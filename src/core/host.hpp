@@ -1,0 +1,35 @@
+// host.hpp — facts about the host, read once in main() (sys layer) and
+// injected into the pure core, which never reads the environment itself.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbx::core {
+
+struct HostFacts {
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    std::string user;             // login name (passwd, else $USER, else the uid)
+    std::string home;             // passwd home, else $HOME
+    std::string shell;            // passwd shell (informational)
+    std::string cwd;              // absolute
+    std::string xdg_runtime_dir;  // $XDG_RUNTIME_DIR or /run/user/UID
+    std::string xdg_config_home;  // $XDG_CONFIG_HOME or HOME/.config
+    std::string xdg_data_home;    // $XDG_DATA_HOME or HOME/.local/share
+    std::map<std::string, std::string> env;  // the launcher's environment
+    // Folders searched for a profile given by name, in order
+    // ($XDG_CONFIG_HOME/sbx/profiles, /etc/sbx/profiles, DATADIR/sbx/profiles).
+    // The profiles compiled into sbx are searched after these.
+    std::vector<std::string> profile_dirs;
+};
+
+// Reads a whole file; nullopt when it does not exist or cannot be read.
+// Injected so that the core stays free of I/O.
+using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
+
+}  // namespace sbx::core

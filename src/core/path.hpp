@@ -1,0 +1,31 @@
+// path.hpp — lexical path handling for sandbox destinations (no syscalls).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sbx::core {
+
+// Collapses "//" and "/./", strips a trailing '/'. Returns an empty string
+// when the path is relative, empty, contains a ".." component, a NUL or a
+// newline, or is longer than PATH_MAX; `why` then says which.
+std::string normalize_absolute(std::string_view path, std::string* why);
+
+// For host paths: collapses "//" and "/./" and strips a trailing '/', but
+// keeps ".." (it cannot be folded without knowing which parts are symlinks).
+// "/a//./b/../c/" -> "/a/b/../c". A relative path stays relative.
+std::string tidy_host_path(std::string_view path);
+
+// "/a" + "b/c" -> "/a/b/c"; "/" + "x" -> "/x". `rel` may start with '/'.
+std::string join_path(std::string_view base, std::string_view rel);
+
+// True when `path` equals `dir` or lies below it (both normalised).
+bool is_under(std::string_view path, std::string_view dir);
+
+// Number of components: "/" -> 0, "/a/b" -> 2.
+size_t path_depth(std::string_view normalised);
+
+// The parent of a normalised path: "/a/b" -> "/a", "/a" -> "/".
+std::string parent_path(std::string_view normalised);
+
+}  // namespace sbx::core

@@ -1,0 +1,191 @@
+// plan_builder.cpp — turns a merged Profile plus command-line Overrides into
+// the immutable SandboxPlan. Every check that needs no system call happens
+// here, so a bad profile fails with exit 2 before anything is created.
+#include "core/plan_builder.hpp"
+
+#include <algorithm>
+
+#include "core/path.hpp"
+
+namespace sbx::core {
+namespace {
+
+MountKind to_mount_kind(EntryType type) {
+    switch (type) {
+    case EntryType::Bind: return MountKind::Bind;
+    case EntryType::RoBind: return MountKind::RoBind;
+    case EntryType::DevBind: return MountKind::DevBind;
+    case EntryType::Tmpfs: return MountKind::Tmpfs;
+    case EntryType::Proc: return MountKind::Proc;
+    case EntryType::Dev: return MountKind::Dev;
+    case EntryType::Mqueue: return MountKind::Mqueue;
+    case EntryType::Dir: return MountKind::Dir;
+    case EntryType::Symlink: return MountKind::Symlink;
+    case EntryType::File: return MountKind::File;
+    }
+    return MountKind::Bind;
+}
+
+bool is_bind(MountKind kind) {
+    return kind == MountKind::Bind || kind == MountKind::RoBind || kind == MountKind::DevBind;
+}
+
+std::string checked_dest(const std::string& path, const SourceLoc& loc, const char* what) {
+    std::string why;
+    std::string norm = normalize_absolute(path, &why);
+    if (norm.empty()) fail_at(loc, std::string(what) + " \"" + path + "\": " + why);
+    return norm;
+}
+
+MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns) {
+    MountOp op;
+    op.kind = to_mount_kind(entry.type);
+    op.origin = entry.loc.str();
+    op.optional = entry.optional;
+    op.create = entry.create;
+    op.content = entry.content;
+    op.size = entry.size;
+    op.dest = checked_dest(entry.dest, entry.loc, "destination");
+    if (is_bind(op.kind)) {
+        // Sources are host paths; keep them as written but normalised so the
+        // plan shows exactly what is bound. ".." is refused here too: a
+        // source that climbs is almost always a mistake in a profile.
+        op.source = checked_dest(entry.source, entry.loc, "source");
+        if (op.dest == "/") fail_at(entry.loc, "cannot bind over the sandbox root \"/\"");
+    } else {
+        op.source = entry.source;
+        if (op.dest == "/") fail_at(entry.loc, std::string("cannot put a ") + mount_kind_name(op.kind) +
+                                                   " over the sandbox root \"/\"");
+    }
+    switch (op.kind) {
+    case MountKind::File: op.mode = entry.mode.value_or(0644); break;
+    case MountKind::Tmpfs:
+    case MountKind::Dir: op.mode = entry.mode.value_or(0755); break;
+    case MountKind::Proc:
+        if (!ns.pid) fail_at(entry.loc, "a proc mount needs a new pid namespace (namespaces.pid = true)");
+        break;
+    case MountKind::Mqueue:
+        if (!ns.ipc) fail_at(entry.loc, "an mqueue mount needs a new ipc namespace (namespaces.ipc = true)");
+        break;
+    case MountKind::Symlink:
+        if (op.source.empty()) fail_at(entry.loc, "a symlink needs a non-empty `target`");
+        break;
+    default: break;
+    }
+    return op;
+}
+
+bool env_name_matches(const std::string& name, const std::string& pattern) {
+    if (!pattern.empty() && pattern.back() == '*')
+        return name.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+    return name == pattern;
+}
+
+// keep -> set -> unset, then the command line's --setenv / --unsetenv.
+std::vector<std::string> build_env(const EnvSpec& spec, const Overrides& overrides, const HostFacts& host) {
+    std::vector<std::pair<std::string, std::string>> env;
+    auto put = [&env](const std::string& name, const std::string& value) {
+        auto it = std::find_if(env.begin(), env.end(), [&](const auto& kv) { return kv.first == name; });
+        if (it != env.end()) it->second = value;
+        else env.emplace_back(name, value);
+    };
+    auto drop = [&env](const std::string& name) {
+        std::erase_if(env, [&](const auto& kv) { return kv.first == name; });
+    };
+    const bool clear = spec.clear ? spec.clear->value : true;
+    for (const auto& [name, value] : host.env) {
+        if (!clear || std::any_of(spec.keep.begin(), spec.keep.end(),
+                                  [&](const auto& k) { return env_name_matches(name, k.value); }))
+            put(name, value);
+    }
+    for (const auto& [name, value] : spec.set) put(name, value.value);
+    for (const auto& name : spec.unset) drop(name.value);
+    for (const auto& [name, value] : overrides.setenv) put(name, value);
+    for (const auto& name : overrides.unsetenv) drop(name);
+
+    std::vector<std::string> out;
+    out.reserve(env.size());
+    for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+    return out;
+}
+
+IdMapping id_mapping(const std::optional<Located<Identity>>& choice, uint32_t host_id) {
+    const bool root = choice && choice->value == Identity::Root;
+    return IdMapping{root ? 0u : host_id, host_id};
+}
+
+}  // namespace
+
+SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const HostFacts& host) {
+    SandboxPlan plan;
+    plan.profile_name = profile.name;
+    plan.profile_files = profile.files;
+
+    const auto& ns = profile.namespaces;
+    auto flag = [](const std::optional<Located<bool>>& v) { return v ? v->value : true; };
+    plan.ns = NamespacePlan{flag(ns.net), flag(ns.pid), flag(ns.ipc), flag(ns.uts), flag(ns.cgroup)};
+    if (overrides.share_net) plan.ns.net = false;
+
+    plan.uid = id_mapping(profile.uid, host.uid);
+    plan.gid = id_mapping(profile.gid, host.gid);
+
+    for (const auto& entry : profile.mounts) plan.mounts.push_back(to_mount_op(entry, plan.ns));
+    for (const auto& entry : overrides.mounts) plan.mounts.push_back(to_mount_op(entry, plan.ns));
+    // Parents before children: a mount at /a would hide one at /a/b made
+    // before it. Stable, so entries at the same depth keep the order written
+    // and a later one stacks over an earlier one (command line last).
+    std::stable_sort(plan.mounts.begin(), plan.mounts.end(), [](const MountOp& a, const MountOp& b) {
+        return path_depth(a.dest) < path_depth(b.dest);
+    });
+
+    if (overrides.hostname) {
+        if (!plan.ns.uts) fail_at(SourceLoc{"command line"}, "--hostname needs a new uts namespace");
+        plan.hostname = *overrides.hostname;
+    } else if (profile.hostname) {
+        if (!plan.ns.uts)
+            fail_at(profile.hostname->loc, "`hostname` needs a new uts namespace (namespaces.uts = true)");
+        plan.hostname = profile.hostname->value;
+    }
+    if (plan.hostname.size() > 64) fail_at(SourceLoc{"hostname"}, "longer than 64 characters");
+
+    if (overrides.chdir) {
+        plan.chdir = checked_dest(*overrides.chdir, SourceLoc{"command line"}, "--chdir");
+    } else if (profile.chdir) {
+        plan.chdir = checked_dest(profile.chdir->value, profile.chdir->loc, "`chdir`");
+    } else {
+        plan.chdir = "/";
+    }
+
+    plan.env = build_env(profile.env, overrides, host);
+
+    if (!overrides.command.empty()) plan.argv = overrides.command;
+    else if (profile.command) plan.argv = profile.command->value;
+    else plan.argv = {"/bin/sh"};
+    if (plan.argv.empty() || plan.argv[0].empty()) fail_at(SourceLoc{"command line"}, "empty command");
+
+    plan.new_session = profile.new_session ? profile.new_session->value : true;
+    return plan;
+}
+
+void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
+    std::vector<MountOp> kept;
+    kept.reserve(plan.mounts.size());
+    for (auto& op : plan.mounts) {
+        if (!is_bind(op.kind)) {
+            kept.push_back(std::move(op));
+        } else if (auto real = resolve(op.source)) {
+            op.source = *real;
+            kept.push_back(std::move(op));
+        } else if (op.create) {
+            kept.push_back(std::move(op));
+        } else if (op.optional) {
+            plan.skipped.push_back(std::move(op));
+        } else {
+            throw Error(ErrorKind::Usage, op.origin + ": bind source " + op.source +
+                                              ": No such file or directory (add `optional = true` to skip it)");
+        }
+    }
+    plan.mounts = std::move(kept);
+}
+
+}  // namespace sbx::core

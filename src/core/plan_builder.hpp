@@ -1,0 +1,30 @@
+// plan_builder.hpp — Profile + Overrides + HostFacts -> SandboxPlan.
+// Validates everything that can be checked without touching the system.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/host.hpp"
+#include "core/overrides.hpp"
+#include "core/plan.hpp"
+#include "core/profile.hpp"
+
+namespace sbx::core {
+
+SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const HostFacts& host);
+
+// Resolves every bind source to the host path it names, symlinks followed
+// (realpath(3) in production: an absolute link such as /etc/localtime must
+// be resolved against the host's root, not the sandbox's). Moves optional
+// binds whose source does not exist into plan.skipped and fails (Usage,
+// naming the path and where it was asked for) for a missing source that is
+// not optional. A missing source marked `create` is kept as written.
+using SourceResolver = std::function<std::optional<std::string>(const std::string&)>;
+void check_sources(SandboxPlan& plan, const SourceResolver& resolve);
+
+// The text `sbx --dry-run` prints.
+std::string describe(const SandboxPlan& plan);
+
+}  // namespace sbx::core

@@ -1,0 +1,101 @@
+// profile.hpp — a TOML profile, parsed, includes merged, ${VARIABLES}
+// expanded. Pure: files are read through the injected FileReader.
+//
+// See man/sbx.toml.5 for the format. Every error is an sbx::Error of kind
+// Usage whose message starts with "file:line:col: ".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/host.hpp"
+
+namespace sbx::core {
+
+enum class EntryType { Bind, RoBind, DevBind, Tmpfs, Proc, Dev, Mqueue, Dir, Symlink, File };
+
+// "bind", "ro-bind", ... as written in profiles; nullopt for unknown names.
+std::optional<EntryType> entry_type_from_name(std::string_view name);
+const char* entry_type_name(EntryType type);
+
+// One [[mount]] entry, variables already expanded.
+struct FsEntry {
+    EntryType type = EntryType::Bind;
+    std::string source;           // bind, ro-bind, dev-bind: host path; symlink: link target
+    std::string dest;             // path inside the sandbox (as written; validated by the plan builder)
+    std::string content;          // file
+    std::optional<uint64_t> size; // tmpfs, bytes
+    std::optional<uint32_t> mode; // tmpfs, dir, file
+    bool optional = false;        // bind*: skip when the source is missing
+    bool create = false;          // bind, ro-bind: create the source directory (0700) when missing
+    SourceLoc loc;                // where the entry was written
+};
+
+// A setting that remembers where it was set, so that later checks can point at it.
+template <class T>
+struct Located {
+    T value{};
+    SourceLoc loc;
+};
+
+// Identity inside the sandbox: yourself or root.
+enum class Identity { Self, Root };
+
+struct EnvSpec {
+    std::optional<Located<bool>> clear;                       // default true
+    std::vector<Located<std::string>> keep;                   // names; a trailing '*' is a prefix match
+    std::vector<std::pair<std::string, Located<std::string>>> set;  // in order; a later set of a name wins
+    std::vector<Located<std::string>> unset;
+};
+
+struct NamespaceSpec {
+    // true: a new namespace (isolated); false: share the host's.
+    std::optional<Located<bool>> net, pid, ipc, uts, cgroup;
+};
+
+struct Profile {
+    std::string name;                 // ${PROFILE}: the top-level profile's file name without ".toml"
+    std::string path;                 // the top-level file ("builtin:default.toml" for compiled-in ones)
+    std::vector<std::string> files;   // every file read, top-level first, then includes in reading order
+
+    NamespaceSpec namespaces;
+    std::optional<Located<Identity>> uid, gid;
+    std::optional<Located<std::string>> hostname;
+    std::optional<Located<std::string>> chdir;
+    std::optional<Located<bool>> new_session;
+    std::optional<Located<std::vector<std::string>>> command;
+    std::vector<FsEntry> mounts;      // included profiles' entries first, in include order
+    EnvSpec env;
+};
+
+// Finds the file a --profile argument names: an existing path as given
+// (relative to host.cwd), else NAME or NAME.toml in host.profile_dirs, else a
+// compiled-in profile ("builtin:NAME.toml"). Throws Usage when none matches,
+// listing where it looked.
+std::string resolve_profile(const std::string& spec, const HostFacts& host, const FileReader& read);
+
+// Loads a profile with its includes. `path` is a resolved path (see
+// resolve_profile); compiled-in profiles are read by their builtin: path.
+Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read);
+
+// Parses and merges from text already in memory (used by load_profile and tests).
+Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
+                          const FileReader& read);
+
+// Expands ${HOME} ${USER} ${UID} ${GID} ${PWD} ${XDG_RUNTIME_DIR}
+// ${XDG_CONFIG_HOME} ${XDG_DATA_HOME} ${PROFILE}; "$$" is a literal '$'.
+// Throws Usage at `loc` for an unknown variable or an unterminated "${".
+std::string expand_variables(const std::string& text, const HostFacts& host, const std::string& profile_name,
+                             const SourceLoc& loc);
+
+// "64M", "1G", "4096" (bytes; K/M/G/T are powers of 1024, an optional "iB"
+// or "B" suffix allowed). Throws Usage at `loc` for 0, negatives, junk, overflow.
+uint64_t parse_size(const std::string& text, const SourceLoc& loc);
+
+// "0755", "755", "1777": octal, at most 07777. Throws Usage at `loc` otherwise.
+uint32_t parse_mode(const std::string& text, const SourceLoc& loc);
+
+}  // namespace sbx::core

@@ -1,0 +1,17 @@
+#include "log/log.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace sbx::log {
+
+void init(bool verbose) {
+    // A synchronous, unlocked stderr sink: sbx is single-threaded and the
+    // logger must keep working in the child after clone().
+    auto logger = spdlog::stderr_logger_st("sbx");
+    logger->set_pattern(verbose ? "sbx[%P]: %v" : "sbx: %v");
+    logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+    logger->flush_on(spdlog::level::trace);
+    spdlog::set_default_logger(logger);
+}
+
+}  // namespace sbx::log

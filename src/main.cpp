@@ -1,0 +1,52 @@
+// main.cpp — argv -> profile -> plan -> launch; sbx::Error -> exit status.
+//
+//   argv ──► cli ──► Options ─┐
+//   profile TOML ──► Profile ─┼─► build_plan ──► SandboxPlan ──► sandbox::run
+//   HostFacts ────────────────┘                   └─► --dry-run prints it
+#include <iostream>
+
+#include "cli/cli.hpp"
+#include "core/plan_builder.hpp"
+#include "core/profile.hpp"
+#include "log/log.hpp"
+#include "sandbox/launcher.hpp"
+#include "sys/host_facts.hpp"
+#include "sys/syscalls.hpp"
+
+namespace {
+
+int exit_status(const sbx::Error& e) { return e.kind() == sbx::ErrorKind::Usage ? 2 : 125; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    sbx::log::init(false);
+    try {
+        const sbx::core::HostFacts host = sbx::sys::read_host_facts();
+        sbx::cli::Options options;
+        if (int status = sbx::cli::parse(argc, argv, host.cwd, options); status >= 0) return status;
+        if (options.verbose) sbx::log::init(true);
+
+        const auto reader = sbx::sys::file_reader();
+        const std::string path = options.profile.empty()
+                                     ? std::string("builtin:default.toml")
+                                     : sbx::core::resolve_profile(options.profile, host, reader);
+        spdlog::debug("profile {}", path);
+        const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
+        sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
+        if (!options.dry_run) sbx::sandbox::create_missing_sources(plan);
+        sbx::core::check_sources(plan, sbx::sys::real_path);
+
+        if (options.dry_run) {
+            std::cout << sbx::core::describe(plan);
+            return 0;
+        }
+        return sbx::sandbox::run(plan);
+    } catch (const sbx::Error& e) {
+        spdlog::error("{}", e.what());
+        return exit_status(e);
+    } catch (const std::exception& e) {
+        spdlog::error("internal error: {}", e.what());
+        return 125;
+    }
+}

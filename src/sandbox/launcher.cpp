@@ -1,0 +1,237 @@
+// launcher.cpp — the process model.
+//
+//   sbx (monitor, on the host)        forwards signals, exits like the target
+//    └─ clone(NEWUSER|NEWNS|...)      one call creates every namespace; the
+//       child (PID 1 of the sandbox)  writes its own id maps, builds the root,
+//       │                             then stays as init: reaps, forwards
+//       └─ fork: target               setsid, chdir, caps dropped, no_new_privs, execvp
+//
+// The child writes its own uid_map/gid_map: for the single-id mapping an
+// unprivileged user may make, the kernel allows that from inside, so no
+// round trip with the parent is needed. Any failed step prints one line and
+// exits 125 before the target is ever executed (fail closed).
+#include "sandbox/launcher.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <vector>
+
+#include "init/init.hpp"
+#include "log/log.hpp"
+#include "sandbox/rootfs.hpp"
+#include "sandbox/security.hpp"
+#include "sys/syscalls.hpp"
+
+extern char** environ;
+
+namespace sbx::sandbox {
+namespace {
+
+constexpr int kSetupFailed = 125;
+constexpr int kCannotExecute = 126;
+constexpr int kNotFound = 127;
+
+unsigned long clone_flags(const core::NamespacePlan& ns) {
+    unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS;
+    if (ns.pid) flags |= CLONE_NEWPID;
+    if (ns.ipc) flags |= CLONE_NEWIPC;
+    if (ns.uts) flags |= CLONE_NEWUTS;
+    if (ns.net) flags |= CLONE_NEWNET;
+    if (ns.cgroup) flags |= CLONE_NEWCGROUP;
+    return flags;
+}
+
+std::string flag_names(const core::NamespacePlan& ns) {
+    std::string names = "CLONE_NEWUSER|CLONE_NEWNS";
+    if (ns.pid) names += "|CLONE_NEWPID";
+    if (ns.ipc) names += "|CLONE_NEWIPC";
+    if (ns.uts) names += "|CLONE_NEWUTS";
+    if (ns.net) names += "|CLONE_NEWNET";
+    if (ns.cgroup) names += "|CLONE_NEWCGROUP";
+    return names;
+}
+
+[[noreturn]] void throw_clone_error(int err) {
+    std::string msg = std::string("cannot create the sandbox's namespaces (clone: ") + std::strerror(err) + "): ";
+    switch (err) {
+    case EPERM:
+    case EACCES:
+        msg += "unprivileged user namespaces are disabled or restricted here; check that "
+               "/proc/sys/user/max_user_namespaces is above 0 and, where they exist, the sysctls "
+               "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0";
+        break;
+    case ENOSPC:
+    case EUSERS:
+        msg += "the user namespace limit is reached; raise /proc/sys/user/max_user_namespaces";
+        break;
+    case EINVAL:
+        msg += "the kernel lacks a namespace type sbx needs (CONFIG_USER_NS, CONFIG_PID_NS, CONFIG_NET_NS, "
+               "CONFIG_CGROUPS); set the missing one to false in the profile's [namespaces] or use another kernel";
+        break;
+    default: msg += "see clone(2)"; break;
+    }
+    throw Error(ErrorKind::Setup, msg, err);
+}
+
+void write_id_maps(const core::SandboxPlan& plan) {
+    spdlog::debug("uid_map {} {} 1, gid_map {} {} 1, setgroups deny", plan.uid.inside, plan.uid.outside,
+                  plan.gid.inside, plan.gid.outside);
+    // setgroups must be denied before an unprivileged process may write
+    // gid_map (user_namespaces(7)); it also stops the sandbox from dropping
+    // supplementary groups to escape a group-based deny on the host.
+    sys::write_file("/proc/self/setgroups", "deny");
+    sys::write_file("/proc/self/gid_map",
+                    std::to_string(plan.gid.inside) + " " + std::to_string(plan.gid.outside) + " 1\n");
+    sys::write_file("/proc/self/uid_map",
+                    std::to_string(plan.uid.inside) + " " + std::to_string(plan.uid.outside) + " 1\n");
+}
+
+// A new network namespace has only `lo`, and it is down.
+void bring_up_loopback() {
+    spdlog::debug("bring up lo");
+    sys::UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!sock) sys::throw_errno("socket(AF_INET) to configure lo");
+    struct ifreq req {};
+    std::strncpy(req.ifr_name, "lo", IFNAMSIZ - 1);
+    if (::ioctl(sock.get(), SIOCGIFFLAGS, &req) != 0) sys::throw_errno("ioctl(SIOCGIFFLAGS, lo)");
+    req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+    if (::ioctl(sock.get(), SIOCSIFFLAGS, &req) != 0) sys::throw_errno("ioctl(SIOCSIFFLAGS, lo up)");
+}
+
+// With PR_SET_PDEATHSIG set first, a launcher that is already gone shows
+// as end-of-file on the pipe whose write end only it holds.
+bool launcher_is_gone(int alive_fd) {
+    struct pollfd pfd {alive_fd, POLLIN, 0};
+    return ::poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLIN)) != 0;
+}
+
+[[noreturn]] void exec_target(const core::SandboxPlan& plan, mode_t caller_umask) {
+    try {
+        // A fresh signal mask: the supervised signals were blocked only for
+        // the launcher's signalfd.
+        sigset_t none;
+        sigemptyset(&none);
+        if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) sys::throw_errno("sigprocmask");
+        ::umask(caller_umask);
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
+        if (plan.new_session) {
+            // The target cannot reach the launching terminal (TIOCSTI).
+            spdlog::debug("setsid");
+            if (::setsid() < 0) sys::throw_errno("setsid");
+        }
+        spdlog::debug("chdir {}", plan.chdir);
+        if (::chdir(plan.chdir.c_str()) != 0) sys::throw_errno("chdir " + plan.chdir);
+        drop_all_capabilities();
+        set_no_new_privs();
+
+        std::vector<char*> argv;
+        for (const auto& word : plan.argv) argv.push_back(const_cast<char*>(word.c_str()));
+        argv.push_back(nullptr);
+        std::vector<char*> envp;
+        for (const auto& kv : plan.env) envp.push_back(const_cast<char*>(kv.c_str()));
+        envp.push_back(nullptr);
+        spdlog::debug("execvp {}", plan.argv[0]);
+        // execvp searches the PATH of `environ`, which must be the sandbox's.
+        environ = envp.data();
+        ::execvp(argv[0], argv.data());
+        const int err = errno;
+        spdlog::error("{}: {}", plan.argv[0], std::strerror(err));
+        ::_exit(err == ENOENT || err == ENOTDIR ? kNotFound : kCannotExecute);
+    } catch (const Error& e) {
+        spdlog::error("{}", e.what());
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+    }
+    ::_exit(kSetupFailed);
+}
+
+[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, int alive_fd) {
+    try {
+        if (plan.die_with_parent) {
+            if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
+            if (launcher_is_gone(alive_fd)) ::_exit(kSetupFailed);
+        }
+        // Nothing the launcher inherited reaches the sandbox.
+        if (::close_range(3, ~0U, 0) != 0) sys::throw_errno("close_range(3, ~0)");
+        // Exact modes for what setup creates; the target gets the caller's umask back.
+        const mode_t caller_umask = ::umask(0);
+
+        write_id_maps(plan);
+        if (plan.ns.uts && !plan.hostname.empty()) {
+            spdlog::debug("hostname {}", plan.hostname);
+            if (::sethostname(plan.hostname.data(), plan.hostname.size()) != 0)
+                sys::throw_errno("sethostname " + plan.hostname);
+        }
+        if (plan.ns.net) bring_up_loopback();
+        build_root_and_pivot(plan);
+
+        // From here on this process is the sandbox's init.
+        ::prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
+        // Without a pid namespace, orphans would escape to the host's init.
+        if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+        // Not dumpable: the target cannot ptrace init or read its memory.
+        if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_DUMPABLE, 0)");
+        // Out of the terminal's process group, so ^C reaches the target once,
+        // through the launcher.
+        if (plan.new_session && ::setsid() < 0) sys::throw_errno("setsid (init)");
+
+        pid_t target = ::fork();
+        if (target < 0) sys::throw_errno("fork the target");
+        if (target == 0) exec_target(plan, caller_umask);
+        spdlog::debug("target is pid {}", target);
+        ::_exit(init::supervise(target, plan.new_session));
+    } catch (const Error& e) {
+        spdlog::error("{}", e.what());
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+    }
+    ::_exit(kSetupFailed);
+}
+
+}  // namespace
+
+void create_missing_sources(const core::SandboxPlan& plan) {
+    for (const auto& op : plan.mounts) {
+        if (!op.create || sys::path_exists(op.source)) continue;
+        spdlog::debug("create {} (0700)", op.source);
+        sys::make_dirs(op.source, 0700);
+    }
+}
+
+int run(const core::SandboxPlan& plan) {
+    // A caller that ignores SIGCHLD would make the kernel reap our child
+    // and leave us without its status.
+    ::signal(SIGCHLD, SIG_DFL);
+    init::block_supervised_signals();
+
+    int alive[2];
+    if (::pipe2(alive, O_CLOEXEC) != 0) sys::throw_errno("pipe2");
+    sys::UniqueFd alive_read(alive[0]);
+    sys::UniqueFd alive_write(alive[1]);
+
+    spdlog::debug("clone({})", flag_names(plan.ns));
+    // The raw system call, not glibc's clone(): fork semantics (the child
+    // continues on a copy of this stack) with namespace flags.
+    const long pid = ::syscall(SYS_clone, clone_flags(plan.ns) | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    if (pid < 0) throw_clone_error(errno);
+    if (pid == 0) {
+        alive_write.reset();
+        sandbox_main(plan, alive_read.get());
+    }
+    alive_read.reset();
+    return init::supervise(static_cast<pid_t>(pid), plan.new_session);
+}
+
+}  // namespace sbx::sandbox

@@ -1,0 +1,105 @@
+// syscalls.cpp — see syscalls.hpp.
+#include "sys/syscalls.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace sbx::sys {
+
+void throw_errno(const std::string& what, int err) {
+    throw Error(ErrorKind::Setup, what + ": " + std::strerror(err), err);
+}
+
+void throw_errno(const std::string& what) { throw_errno(what, errno); }
+
+UniqueFd open_checked(const std::string& path, int flags, mode_t mode) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    if (fd < 0) throw_errno("open " + path);
+    return UniqueFd(fd);
+}
+
+void write_all(int fd, const std::string& content, const std::string& what) {
+    size_t done = 0;
+    while (done < content.size()) {
+        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno(what);
+        }
+        done += static_cast<size_t>(n);
+    }
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    UniqueFd fd = open_checked(path, O_WRONLY | O_TRUNC);
+    write_all(fd.get(), content, "write " + path);
+}
+
+void make_dirs(const std::string& path, mode_t mode) {
+    for (size_t pos = 1; pos <= path.size(); ++pos) {
+        if (pos != path.size() && path[pos] != '/') continue;
+        std::string prefix = path.substr(0, pos);
+        if (::mkdir(prefix.c_str(), mode) == 0 || errno == EEXIST) continue;
+        throw_errno("mkdir " + prefix);
+    }
+    if (!is_directory(path)) throw_errno("mkdir " + path, ENOTDIR);
+}
+
+void make_file(const std::string& path, mode_t mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd >= 0) {
+        ::close(fd);
+        return;
+    }
+    if (errno != EEXIST) throw_errno("create " + path);
+}
+
+void mount_checked(const char* source, const std::string& target, const char* fstype, unsigned long flags,
+                   const std::string& data, const std::string& what) {
+    if (::mount(source, target.c_str(), fstype, flags, data.empty() ? nullptr : data.c_str()) != 0)
+        throw_errno(what);
+}
+
+void set_mount_attrs_recursive(const std::string& path, uint64_t attr_set, const std::string& what) {
+    struct mount_attr attr {};
+    attr.attr_set = attr_set;
+    if (::syscall(SYS_mount_setattr, AT_FDCWD, path.c_str(), AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr,
+                  sizeof attr) == 0)
+        return;
+    if (errno == ENOSYS)
+        throw Error(ErrorKind::Setup, what + ": the kernel lacks mount_setattr(2); sbx needs Linux 5.12 or later",
+                    ENOSYS);
+    throw_errno(what);
+}
+
+void pivot_root_checked(const std::string& new_root, const std::string& put_old) {
+    if (::syscall(SYS_pivot_root, new_root.c_str(), put_old.c_str()) != 0)
+        throw_errno("pivot_root " + new_root + " " + put_old);
+}
+
+std::optional<std::string> real_path(const std::string& path) {
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+    if (!real) return std::nullopt;
+    return std::string(real.get());
+}
+
+bool path_exists(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace sbx::sys

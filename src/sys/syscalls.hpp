@@ -1,0 +1,45 @@
+// syscalls.hpp — thin, checked wrappers over the system calls sbx uses.
+// They decide nothing: each does one call and, on failure, throws an
+// sbx::Error (kind Setup) whose message names the call and its arguments,
+// e.g. "mount tmpfs on /newroot/tmp: Permission denied".
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "sys/unique_fd.hpp"
+
+namespace sbx::sys {
+
+// Throws Error{Setup, "<what>: <strerror(err)>", err}.
+[[noreturn]] void throw_errno(const std::string& what, int err);
+// Same with the current errno.
+[[noreturn]] void throw_errno(const std::string& what);
+
+UniqueFd open_checked(const std::string& path, int flags, mode_t mode = 0);
+void write_file(const std::string& path, const std::string& content);  // O_WRONLY|O_TRUNC, no create
+void write_all(int fd, const std::string& content, const std::string& what);
+
+// mkdir -p; existing directories are fine. Modes are exact (the caller sets umask 0).
+void make_dirs(const std::string& path, mode_t mode);
+// Creates an empty regular file when nothing exists at `path`.
+void make_file(const std::string& path, mode_t mode);
+
+void mount_checked(const char* source, const std::string& target, const char* fstype, unsigned long flags,
+                   const std::string& data, const std::string& what);
+
+// mount_setattr(2) on `path`, recursively. Linux 5.12+.
+void set_mount_attrs_recursive(const std::string& path, uint64_t attr_set, const std::string& what);
+
+void pivot_root_checked(const std::string& new_root, const std::string& put_old);
+
+// realpath(3): the canonical host path, or nullopt when it does not exist.
+std::optional<std::string> real_path(const std::string& path);
+bool path_exists(const std::string& path);     // stat() succeeds (a dangling symlink does not exist)
+bool is_directory(const std::string& path);    // stat() says a directory (follows symlinks)
+
+}  // namespace sbx::sys

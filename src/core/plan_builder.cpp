@@ -181,8 +181,10 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         } else if (op.optional) {
             plan.skipped.push_back(std::move(op));
         } else {
-            throw Error(ErrorKind::Usage, op.origin + ": bind source " + op.source +
-                                              ": No such file or directory (add `optional = true` to skip it)");
+            // Only a profile entry can be made optional; say how.
+            const bool from_profile = op.origin.rfind("command line", 0) != 0;
+            throw Error(ErrorKind::Usage, op.origin + ": bind source " + op.source + ": No such file or directory" +
+                                              (from_profile ? " (add `optional = true` to skip it)" : ""));
         }
     }
     plan.mounts = std::move(kept);

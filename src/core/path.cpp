@@ -1,0 +1,107 @@
+// path.cpp — lexical path handling for sandbox destinations (see path.hpp).
+//
+// Purely textual on purpose: destinations name places inside a root that
+// does not exist yet, so there is nothing to stat. Because ".." cannot be
+// resolved without knowing which components are symlinks, it is rejected
+// instead of being folded away.
+#include "core/path.hpp"
+
+#include <climits>
+#include <vector>
+
+namespace sbx::core {
+
+namespace {
+
+// The non-empty components other than ".", in order.
+std::vector<std::string_view> components(std::string_view path) {
+    std::vector<std::string_view> parts;
+    size_t pos = 0;
+    while (pos < path.size()) {
+        size_t end = path.find('/', pos);
+        if (end == std::string_view::npos) end = path.size();
+        std::string_view part = path.substr(pos, end - pos);
+        if (!part.empty() && part != ".") parts.push_back(part);
+        pos = end + 1;
+    }
+    return parts;
+}
+
+void set_why(std::string* why, const char* text) {
+    if (why != nullptr) *why = text;
+}
+
+}  // namespace
+
+std::string normalize_absolute(std::string_view path, std::string* why) {
+    if (path.empty()) {
+        set_why(why, "is empty");
+        return {};
+    }
+    if (path.find('\0') != std::string_view::npos) {
+        set_why(why, "contains a NUL byte");
+        return {};
+    }
+    if (path.find('\n') != std::string_view::npos) {
+        set_why(why, "contains a newline");
+        return {};
+    }
+    if (path.size() > PATH_MAX) {
+        set_why(why, "is longer than PATH_MAX (4096 bytes)");
+        return {};
+    }
+    if (path.front() != '/') {
+        set_why(why, "is not an absolute path");
+        return {};
+    }
+    std::string result;
+    for (std::string_view part : components(path)) {
+        if (part == "..") {
+            set_why(why, "contains a \"..\" component");
+            return {};
+        }
+        result += '/';
+        result += part;
+    }
+    if (result.empty()) result = "/";
+    if (why != nullptr) why->clear();
+    return result;
+}
+
+std::string tidy_host_path(std::string_view path) {
+    std::string result;
+    for (std::string_view part : components(path)) {
+        if (!result.empty() || path.front() == '/') result += '/';
+        result += part;
+    }
+    if (result.empty()) return path.empty() ? "" : (path.front() == '/' ? "/" : ".");
+    return result;
+}
+
+std::string join_path(std::string_view base, std::string_view rel) {
+    while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
+    while (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
+    std::string result(base);
+    if (rel.empty()) return result;
+    if (result.empty() || result.back() != '/') result += '/';
+    result += rel;
+    return result;
+}
+
+bool is_under(std::string_view path, std::string_view dir) {
+    if (dir == "/") return !path.empty() && path.front() == '/';
+    if (path.size() < dir.size() || path.substr(0, dir.size()) != dir) return false;
+    return path.size() == dir.size() || path[dir.size()] == '/';
+}
+
+size_t path_depth(std::string_view normalised) {
+    return components(normalised).size();
+}
+
+std::string parent_path(std::string_view normalised) {
+    size_t slash = normalised.rfind('/');
+    if (slash == std::string_view::npos || slash == 0) return "/";
+    return std::string(normalised.substr(0, slash));
+}
+
+}  // namespace sbx::core

@@ -1,0 +1,302 @@
+// Plan building: ordering, normalisation, rejected destinations, identity,
+// environment assembly, command-line overrides, source checks, describe().
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "core/plan_builder.hpp"
+
+using namespace sbx;
+using namespace sbx::core;
+
+namespace {
+
+HostFacts test_host() {
+    HostFacts host;
+    host.uid = 1000;
+    host.gid = 1001;
+    host.user = "alice";
+    host.home = "/home/alice";
+    host.cwd = "/home/alice/src";
+    host.xdg_runtime_dir = "/run/user/1000";
+    host.xdg_config_home = "/home/alice/.config";
+    host.xdg_data_home = "/home/alice/.local/share";
+    host.env = {{"TERM", "xterm"}, {"LC_ALL", "C.UTF-8"}, {"SECRET", "s3cret"}, {"PATH", "/host/bin"}};
+    return host;
+}
+
+FileReader no_files() {
+    return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+}
+
+SandboxPlan plan_of(const std::string& toml, const Overrides& ov = {}) {
+    const HostFacts host = test_host();
+    return build_plan(load_profile_text(toml, "/p/test.toml", host, no_files()), ov, host);
+}
+
+std::string usage_error_of(const std::string& toml, const Overrides& ov = {}) {
+    try {
+        plan_of(toml, ov);
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        return e.what();
+    }
+    return "(no error)";
+}
+
+std::vector<std::string> dests(const SandboxPlan& plan) {
+    std::vector<std::string> out;
+    for (const auto& op : plan.mounts) out.push_back(op.dest);
+    return out;
+}
+
+FsEntry cli_entry(EntryType type, std::string source, std::string dest) {
+    FsEntry e;
+    e.type = type;
+    e.source = std::move(source);
+    e.dest = std::move(dest);
+    e.loc = SourceLoc{"command line --bind"};
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("an empty profile gives the safe defaults") {
+    const SandboxPlan plan = plan_of("");
+    CHECK(plan.ns.net);
+    CHECK(plan.ns.pid);
+    CHECK(plan.ns.ipc);
+    CHECK(plan.ns.uts);
+    CHECK(plan.ns.cgroup);
+    CHECK(plan.uid.inside == 1000);
+    CHECK(plan.uid.outside == 1000);
+    CHECK(plan.gid.inside == 1001);
+    CHECK(plan.gid.outside == 1001);
+    CHECK(plan.mounts.empty());
+    CHECK(plan.chdir == "/");
+    CHECK(plan.argv == std::vector<std::string>{"/bin/sh"});
+    CHECK(plan.new_session);
+    CHECK(plan.die_with_parent);
+    CHECK(plan.env.empty());  // clear by default, nothing kept
+    CHECK(plan.profile_name == "test");
+}
+
+TEST_CASE("uid and gid root map to the caller's ids") {
+    const SandboxPlan plan = plan_of("[user]\nuid = \"root\"\ngid = 0\n");
+    CHECK(plan.uid.inside == 0);
+    CHECK(plan.uid.outside == 1000);
+    CHECK(plan.gid.inside == 0);
+    CHECK(plan.gid.outside == 1001);
+}
+
+TEST_CASE("mounts are applied parents first, stable for equal depth") {
+    const SandboxPlan plan = plan_of(R"(
+[[mount]]
+type = "tmpfs"
+dest = "/a/b/c"
+[[mount]]
+type = "tmpfs"
+dest = "/a"
+[[mount]]
+type = "dir"
+dest = "/z/y"
+[[mount]]
+type = "tmpfs"
+dest = "/a/b"
+[[mount]]
+type = "tmpfs"
+dest = "/b"
+)");
+    CHECK(dests(plan) == std::vector<std::string>{"/a", "/b", "/z/y", "/a/b", "/a/b/c"});
+}
+
+TEST_CASE("destinations are normalised") {
+    const SandboxPlan plan = plan_of(R"(
+[[mount]]
+type = "tmpfs"
+dest = "//x/./y//"
+)");
+    REQUIRE(plan.mounts.size() == 1);
+    CHECK(plan.mounts[0].dest == "/x/y");
+}
+
+TEST_CASE("bad destinations are rejected with their location") {
+    struct Case {
+        const char* dest;
+        const char* expect;
+    };
+    const Case cases[] = {
+        {"relative/path", "/p/test.toml:"},
+        {"/a/../b", "/p/test.toml:"},
+        {"..", "/p/test.toml:"},
+        {"", "/p/test.toml:"},
+    };
+    for (const auto& c : cases) {
+        INFO("dest = " << c.dest);
+        const std::string err = usage_error_of(std::string("[[mount]]\ntype = \"tmpfs\"\ndest = \"") + c.dest + "\"\n");
+        CHECK(err.rfind(c.expect, 0) == 0);
+        CHECK(err.find("destination") != std::string::npos);
+    }
+}
+
+TEST_CASE("nothing may be mounted over the sandbox root") {
+    CHECK_THAT(usage_error_of("[[mount]]\ntype = \"tmpfs\"\ndest = \"/\"\n"),
+               Catch::Contains("/p/test.toml:1:1") && Catch::Contains("sandbox root"));
+    CHECK_THAT(usage_error_of("[[mount]]\ntype = \"bind\"\nsource = \"/\"\n"), Catch::Contains("sandbox root"));
+}
+
+TEST_CASE("proc needs a pid namespace, mqueue an ipc namespace, hostname uts") {
+    CHECK_THAT(usage_error_of("[namespaces]\npid = false\n[[mount]]\ntype = \"proc\"\ndest = \"/proc\"\n"),
+               Catch::Contains("namespaces.pid"));
+    CHECK_THAT(usage_error_of("[namespaces]\nipc = false\n[[mount]]\ntype = \"mqueue\"\ndest = \"/m\"\n"),
+               Catch::Contains("namespaces.ipc"));
+    CHECK_THAT(usage_error_of("hostname = \"x\"\n[namespaces]\nuts = false\n"),
+               Catch::StartsWith("/p/test.toml:1:") && Catch::Contains("uts"));
+}
+
+TEST_CASE("environment: keep, set, unset, then the command line") {
+    Overrides ov;
+    ov.setenv = {{"EXTRA", "1"}, {"TERM", "dumb"}};
+    ov.unsetenv = {"LC_ALL"};
+    const SandboxPlan plan = plan_of(R"(
+[env]
+keep = ["TERM", "LC_*", "PATH"]
+unset = ["PATH"]
+[env.set]
+HOME = "${HOME}"
+)",
+                                     ov);
+    std::map<std::string, std::string> env;
+    for (const auto& kv : plan.env) env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+    CHECK(env == std::map<std::string, std::string>{{"TERM", "dumb"}, {"HOME", "/home/alice"}, {"EXTRA", "1"}});
+    CHECK(env.count("SECRET") == 0);
+}
+
+TEST_CASE("env.clear = false passes the whole host environment") {
+    const SandboxPlan plan = plan_of("[env]\nclear = false\n");
+    CHECK(std::find(plan.env.begin(), plan.env.end(), "SECRET=s3cret") != plan.env.end());
+    CHECK(plan.env.size() == 4);
+}
+
+TEST_CASE("command-line overrides win over the profile") {
+    Overrides ov;
+    ov.chdir = "/work/./x/";
+    ov.hostname = "box";
+    ov.share_net = true;
+    ov.command = {"make", "-j2"};
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/src", "/src"));
+    ov.mounts.push_back(cli_entry(EntryType::Tmpfs, "", "/tmp"));
+    const SandboxPlan plan = plan_of(R"(
+hostname = "sandbox"
+chdir = "/"
+command = ["/bin/sh"]
+[[mount]]
+type = "tmpfs"
+dest = "/tmp"
+mode = "1777"
+)",
+                                     ov);
+    CHECK_FALSE(plan.ns.net);
+    CHECK(plan.hostname == "box");
+    CHECK(plan.chdir == "/work/x");
+    CHECK(plan.argv == std::vector<std::string>{"make", "-j2"});
+    REQUIRE(plan.mounts.size() == 3);
+    // Same depth: the profile's /tmp, then the command line's /src and /tmp, in order.
+    CHECK(plan.mounts[0].dest == "/tmp");
+    CHECK(plan.mounts[0].mode == 01777);
+    CHECK(plan.mounts[1].dest == "/src");
+    CHECK(plan.mounts[1].kind == MountKind::Bind);
+    CHECK(plan.mounts[1].source == "/home/alice/src");
+    CHECK(plan.mounts[2].dest == "/tmp");
+    CHECK(plan.mounts[2].mode == 0755);
+    CHECK(plan.mounts[2].origin == "command line --bind");
+}
+
+TEST_CASE("--hostname without a uts namespace is refused") {
+    Overrides ov;
+    ov.hostname = "box";
+    CHECK_THAT(usage_error_of("[namespaces]\nuts = false\n", ov), Catch::Contains("--hostname"));
+}
+
+TEST_CASE("check_sources: missing optional binds are skipped, missing required ones fail") {
+    SandboxPlan plan = plan_of(R"(
+[[mount]]
+type = "ro-bind"
+source = "/there"
+[[mount]]
+type = "ro-bind"
+source = "/gone"
+optional = true
+[[mount]]
+type = "bind"
+source = "/made"
+create = true
+)");
+    auto resolve = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/there") return "/real/there";
+        return std::nullopt;
+    };
+    check_sources(plan, resolve);
+    CHECK(dests(plan) == std::vector<std::string>{"/there", "/made"});
+    CHECK(plan.mounts[0].source == "/real/there");  // resolved on the host, dest unchanged
+    CHECK(plan.mounts[1].source == "/made");
+    REQUIRE(plan.skipped.size() == 1);
+    CHECK(plan.skipped[0].source == "/gone");
+
+    SandboxPlan bad = plan_of("\n[[mount]]\ntype = \"bind\"\nsource = \"/nowhere\"\n");
+    try {
+        check_sources(bad, resolve);
+        FAIL("a missing source was accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK_THAT(std::string(e.what()), Catch::StartsWith("/p/test.toml:2:1: bind source /nowhere: No such file"));
+    }
+}
+
+TEST_CASE("describe shows every part of the plan") {
+    Overrides ov;
+    ov.command = {"echo", "it's"};
+    SandboxPlan plan = plan_of(R"(
+hostname = "sandbox"
+[namespaces]
+cgroup = false
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+[[mount]]
+type = "symlink"
+target = "usr/bin"
+dest = "/bin"
+[[mount]]
+type = "ro-bind"
+source = "/gone"
+optional = true
+)",
+                               ov);
+    check_sources(plan, [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/usr") return p;
+        return std::nullopt;
+    });
+    const std::string text = describe(plan);
+    CHECK_THAT(text, Catch::Contains("namespaces  user mount pid ipc uts net\n"));
+    CHECK_THAT(text, Catch::Contains("shared      cgroup (host's)"));
+    CHECK_THAT(text, Catch::Contains("uid_map     1000 1000 1"));
+    CHECK_THAT(text, Catch::Contains("gid_map     1001 1001 1 (setgroups deny)"));
+    CHECK_THAT(text, Catch::Contains("hostname    sandbox"));
+    CHECK_THAT(text, Catch::Contains("1. ro-bind /usr -> /usr"));
+    CHECK_THAT(text, Catch::Contains("2. symlink /bin -> usr/bin"));
+    CHECK_THAT(text, Catch::Contains("ro-bind /gone -> /gone (optional): source missing, skipped"));
+    CHECK_THAT(text, Catch::Contains("command     echo 'it'\\''s'"));
+}
+
+TEST_CASE("the shipped profiles build into plans") {
+    const HostFacts host = test_host();
+    for (const char* name : {"default", "cli", "browser"}) {
+        INFO("profile " << name);
+        const std::string path = resolve_profile(name, host, no_files());
+        const SandboxPlan plan = build_plan(load_profile(path, host, no_files()), Overrides{}, host);
+        CHECK(plan.profile_name == name);
+        CHECK_FALSE(plan.mounts.empty());
+        CHECK(plan.mounts.front().dest == "/usr");
+    }
+}

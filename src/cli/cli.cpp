@@ -4,6 +4,8 @@
 #include "cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <tuple>
 #include <iostream>
 
 #include "config.h"
@@ -15,47 +17,47 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
     app.prefix_command();  // stop at the first positional: it and the rest are COMMAND [ARG...]
     app.set_version_flag("--version", std::string("sbx ") + SBX_VERSION);
     app.get_formatter()->column_width(28);
+    app.footer("The first word that is not an option starts COMMAND [ARG...]; after \"--\" every word does.\n"
+               "Without COMMAND the profile's `command` runs, else /bin/sh.\n"
+               "Exit status: the command's; 128+N if killed by signal N; 2 bad usage or profile;\n"
+               "125 sandbox setup failed; 126 command not executable; 127 command not found.");
 
     auto& ov = options.overrides;
     app.add_option("-p,--profile", options.profile, "Profile name or path (default: the built-in default)")
         ->type_name("NAME|PATH");
-    // Mount options keep their command-line order among each other, so each
-    // is handled the moment it is parsed.
-    auto add_mount_option = [&](const char* name, core::EntryType type, const char* type_name, const char* help) {
-        app.add_option_function<std::string>(
-               name,
-               [&ov, name, type, &cwd](const std::string& value) {
-                   if (type == core::EntryType::Tmpfs) {
-                       core::FsEntry entry;
-                       entry.type = type;
-                       entry.dest = value;
-                       entry.loc = SourceLoc{std::string("command line ") + name};
-                       ov.mounts.push_back(entry);
-                   } else {
-                       ov.mounts.push_back(core::parse_bind_option(type, name, value, cwd));
-                   }
-               },
-               help)
+    // Repeatable options take one value per occurrence (so that
+    // `--setenv A=1 firefox` leaves firefox as the command) and are handled
+    // the moment they are parsed, so mounts keep their command-line order.
+    auto add_repeatable = [&app](const char* name, const char* type_name, const char* help,
+                                 std::function<void(const std::string&)> take) {
+        app.add_option_function<std::string>(name, std::move(take), help)
             ->type_name(type_name)
             ->trigger_on_parse()
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     };
-    add_mount_option("--bind", core::EntryType::Bind, "SRC[:DST]", "Bind host SRC read-write at DST (default SRC)");
-    add_mount_option("--ro-bind", core::EntryType::RoBind, "SRC[:DST]", "Bind host SRC read-only at DST");
-    add_mount_option("--tmpfs", core::EntryType::Tmpfs, "DST", "A fresh tmpfs at DST");
-    app.add_option_function<std::vector<std::string>>(
-           "--setenv",
-           [&ov](const std::vector<std::string>& values) {
-               for (const auto& kv : values) {
-                   auto eq = kv.find('=');
-                   if (eq == std::string::npos || eq == 0)
-                       throw CLI::ValidationError("--setenv", "expects NAME=VALUE, got \"" + kv + "\"");
-                   ov.setenv.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-               }
-           },
-           "Set NAME=VALUE in the target's environment")
-        ->type_name("NAME=VALUE");
-    app.add_option("--unsetenv", ov.unsetenv, "Remove NAME from the target's environment")->type_name("NAME");
+    for (auto [name, type, help] : {
+             std::tuple{"--bind", core::EntryType::Bind, "Bind host SRC read-write at DST (default SRC)"},
+             std::tuple{"--ro-bind", core::EntryType::RoBind, "Bind host SRC read-only at DST"},
+         }) {
+        add_repeatable(name, "SRC[:DST]", help, [&ov, &cwd, name = name, type = type](const std::string& value) {
+            ov.mounts.push_back(core::parse_bind_option(type, name, value, cwd));
+        });
+    }
+    add_repeatable("--tmpfs", "DST", "A fresh tmpfs at DST", [&ov](const std::string& dest) {
+        core::FsEntry entry;
+        entry.type = core::EntryType::Tmpfs;
+        entry.dest = dest;
+        entry.loc = SourceLoc{"command line --tmpfs"};
+        ov.mounts.push_back(entry);
+    });
+    add_repeatable("--setenv", "NAME=VALUE", "Set NAME=VALUE in the target's environment", [&ov](const std::string& kv) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw CLI::ValidationError("--setenv", "expects NAME=VALUE, got \"" + kv + "\"");
+        ov.setenv.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    });
+    add_repeatable("--unsetenv", "NAME", "Remove NAME from the target's environment",
+                   [&ov](const std::string& name) { ov.unsetenv.push_back(name); });
     app.add_option_function<std::string>(
            "--chdir", [&ov](const std::string& dir) { ov.chdir = dir; }, "Working directory inside the sandbox")
         ->type_name("DIR");

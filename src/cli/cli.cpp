@@ -84,8 +84,18 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         return 2;
     }
     ov.command = app.remaining();
-    // CLI11 hands the "--" separator on with the words after it.
-    if (!ov.command.empty() && ov.command.front() == "--") ov.command.erase(ov.command.begin());
+    if (!ov.command.empty()) {
+        const std::string& first = ov.command.front();
+        // CLI11 hands the "--" separator on with the words after it.
+        if (first == "--") {
+            ov.command.erase(ov.command.begin());
+        } else if (first.size() > 1 && first[0] == '-') {
+            // prefix_command() also stops at an unknown option; a typo such
+            // as --ro-bnd must not be run as a command.
+            std::cerr << "sbx: unknown option " << first << " (see sbx --help; put a command starting with '-' after --)\n";
+            return 2;
+        }
+    }
     return -1;
 }
 

@@ -74,7 +74,8 @@ std::string flag_names(const core::NamespacePlan& ns) {
         break;
     case ENOSPC:
     case EUSERS:
-        msg += "the user namespace limit is reached; raise /proc/sys/user/max_user_namespaces";
+        msg += "the user namespace limit is 0 or reached; raise /proc/sys/user/max_user_namespaces "
+               "(sysctl user.max_user_namespaces)";
         break;
     case EINVAL:
         msg += "the kernel lacks a namespace type sbx needs (CONFIG_USER_NS, CONFIG_PID_NS, CONFIG_NET_NS, "

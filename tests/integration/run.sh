@@ -289,6 +289,17 @@ EOF
 expect "[user] uid/gid = \"root\": uid_map maps 0 to your uid" "0 $U 1" \
     --profile "$WORK/as-root.toml" -- uidmap
 
+# A kernel that refuses user namespaces: a user namespace of our own whose
+# limit for nested ones is 0 makes clone(CLONE_NEWUSER) fail as it would on
+# a host with user.max_user_namespaces = 0.
+LAST_CMD="unshare -Ur: max_user_namespaces=0; sbx -- true"
+ERR=$(timeout -k 5 "$LIMIT" unshare -Ur sh -c \
+    'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" -- true' "$SBX" 2>&1 >/dev/null)
+RC=$?
+check_rc "no user namespaces to be had: sbx exits 125 without running the target" 125
+check_match "no user namespaces to be had: the error says which setting to check" \
+    "^sbx: cannot create the sandbox's namespaces .*/proc/sys/user/max_user_namespaces" "$ERR"
+
 # ---------------------------------------------------------------------------
 # Privileges
 # ---------------------------------------------------------------------------

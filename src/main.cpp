@@ -28,9 +28,8 @@ int main(int argc, char** argv) {
         if (options.verbose) sbx::log::init(true);
 
         const auto reader = sbx::sys::file_reader();
-        const std::string path = options.profile.empty()
-                                     ? std::string("builtin:default.toml")
-                                     : sbx::core::resolve_profile(options.profile, host, reader);
+        const std::string path = options.profile.empty() ? std::string("builtin:default.toml")
+                                                         : sbx::core::resolve_profile(options.profile, host, reader);
         spdlog::debug("profile {}", path);
         const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
         sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);

@@ -27,7 +27,10 @@ def main() -> int:
         for name, text in entries:
             f.write(f'    if (name == "{name}")\n')
             f.write(f'        return std::string_view(R"{DELIM}({text}){DELIM}");\n')
-        f.write("    return std::nullopt;\n}\n\n}  // namespace sbx::core\n")
+        f.write("    return std::nullopt;\n}\n\n")
+        names = ", ".join(name for name, _ in entries)
+        f.write("std::string_view builtin_profile_names() {\n")
+        f.write(f'    return "{names}";\n}}\n\n}}  // namespace sbx::core\n')
     return 0
 
 

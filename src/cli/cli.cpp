@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
-#include <tuple>
 #include <iostream>
+#include <tuple>
 
 #include "config.h"
 
@@ -17,10 +17,11 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
     app.prefix_command();  // stop at the first positional: it and the rest are COMMAND [ARG...]
     app.set_version_flag("--version", std::string("sbx ") + SBX_VERSION);
     app.get_formatter()->column_width(28);
-    app.footer("The first word that is not an option starts COMMAND [ARG...]; after \"--\" every word does.\n"
-               "Without COMMAND the profile's `command` runs, else /bin/sh.\n"
-               "Exit status: the command's; 128+N if killed by signal N; 2 bad usage or profile;\n"
-               "125 sandbox setup failed; 126 command not executable; 127 command not found.");
+    app.footer(
+        "The first word that is not an option starts COMMAND [ARG...]; after \"--\" every word does.\n"
+        "Without COMMAND the profile's `command` runs, else /bin/sh.\n"
+        "Exit status: the command's; 128+N if killed by signal N; 2 bad usage or profile;\n"
+        "125 sandbox setup failed; 126 command not executable; 127 command not found.");
 
     auto& ov = options.overrides;
     app.add_option("-p,--profile", options.profile, "Profile name or path (default: the built-in default)")
@@ -50,12 +51,13 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         entry.loc = SourceLoc{"command line --tmpfs"};
         ov.mounts.push_back(entry);
     });
-    add_repeatable("--setenv", "NAME=VALUE", "Set NAME=VALUE in the target's environment", [&ov](const std::string& kv) {
-        auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw CLI::ValidationError("--setenv", "expects NAME=VALUE, got \"" + kv + "\"");
-        ov.setenv.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    });
+    add_repeatable("--setenv", "NAME=VALUE", "Set NAME=VALUE in the target's environment",
+                   [&ov](const std::string& kv) {
+                       auto eq = kv.find('=');
+                       if (eq == std::string::npos || eq == 0)
+                           throw CLI::ValidationError("--setenv", "expects NAME=VALUE, got \"" + kv + "\"");
+                       ov.setenv.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+                   });
     add_repeatable("--unsetenv", "NAME", "Remove NAME from the target's environment",
                    [&ov](const std::string& name) { ov.unsetenv.push_back(name); });
     app.add_option_function<std::string>(
@@ -92,7 +94,8 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         } else if (first.size() > 1 && first[0] == '-') {
             // prefix_command() also stops at an unknown option; a typo such
             // as --ro-bnd must not be run as a command.
-            std::cerr << "sbx: unknown option " << first << " (see sbx --help; put a command starting with '-' after --)\n";
+            std::cerr << "sbx: unknown option " << first
+                      << " (see sbx --help; put a command starting with '-' after --)\n";
             return 2;
         }
     }

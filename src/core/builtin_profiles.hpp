@@ -11,4 +11,7 @@ namespace sbx::core {
 // The text of profiles/NAME.toml, or nullopt.
 std::optional<std::string_view> builtin_profile(std::string_view name);
 
+// "default, cli, browser": the names builtin_profile() knows, for messages.
+std::string_view builtin_profile_names();
+
 }  // namespace sbx::core

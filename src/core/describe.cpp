@@ -37,8 +37,10 @@ std::string quote(const std::string& word) {
         return word;
     std::string out = "'";
     for (char c : word) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -60,9 +62,7 @@ std::string describe_op(const MountOp& op) {
         break;
     case MountKind::Dir: out << op.dest << " mode " << octal(op.mode); break;
     case MountKind::Symlink: out << op.dest << " -> " << op.source; break;
-    case MountKind::File:
-        out << op.dest << " mode " << octal(op.mode) << " (" << op.content.size() << " bytes)";
-        break;
+    case MountKind::File: out << op.dest << " mode " << octal(op.mode) << " (" << op.content.size() << " bytes)"; break;
     default: out << op.dest; break;
     }
     return out.str();

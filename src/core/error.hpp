@@ -15,9 +15,9 @@
 namespace sbx {
 
 enum class ErrorKind {
-    Usage,    // bad command line or profile: exit 2, nothing was created
-    Setup,    // a step of building the sandbox failed: exit 125
-    Exec,     // the target could not be executed: exit 126/127
+    Usage,  // bad command line or profile: exit 2, nothing was created
+    Setup,  // a step of building the sandbox failed: exit 125
+    Exec,   // the target could not be executed: exit 126/127
 };
 
 class Error : public std::runtime_error {

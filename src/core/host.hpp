@@ -14,13 +14,13 @@ namespace sbx::core {
 struct HostFacts {
     uint32_t uid = 0;
     uint32_t gid = 0;
-    std::string user;             // login name (passwd, else $USER, else the uid)
-    std::string home;             // passwd home, else $HOME
-    std::string shell;            // passwd shell (informational)
-    std::string cwd;              // absolute
-    std::string xdg_runtime_dir;  // $XDG_RUNTIME_DIR or /run/user/UID
-    std::string xdg_config_home;  // $XDG_CONFIG_HOME or HOME/.config
-    std::string xdg_data_home;    // $XDG_DATA_HOME or HOME/.local/share
+    std::string user;                        // login name (passwd, else $USER, else the uid)
+    std::string home;                        // passwd home, else $HOME
+    std::string shell;                       // passwd shell (informational)
+    std::string cwd;                         // absolute
+    std::string xdg_runtime_dir;             // $XDG_RUNTIME_DIR or /run/user/UID
+    std::string xdg_config_home;             // $XDG_CONFIG_HOME or HOME/.config
+    std::string xdg_data_home;               // $XDG_DATA_HOME or HOME/.local/share
     std::map<std::string, std::string> env;  // the launcher's environment
     // Folders searched for a profile given by name, in order
     // ($XDG_CONFIG_HOME/sbx/profiles, /etc/sbx/profiles, DATADIR/sbx/profiles).

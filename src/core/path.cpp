@@ -94,9 +94,7 @@ bool is_under(std::string_view path, std::string_view dir) {
     return path.size() == dir.size() || path[dir.size()] == '/';
 }
 
-size_t path_depth(std::string_view normalised) {
-    return components(normalised).size();
-}
+size_t path_depth(std::string_view normalised) { return components(normalised).size(); }
 
 std::string parent_path(std::string_view normalised) {
     size_t slash = normalised.rfind('/');

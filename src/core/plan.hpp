@@ -49,14 +49,14 @@ struct SandboxPlan {
     NamespacePlan ns;
     IdMapping uid;
     IdMapping gid;
-    std::vector<MountOp> mounts;   // applied in this order; parents before children
-    std::vector<MountOp> skipped;  // optional binds whose source is missing
-    std::string hostname;          // set when ns.uts; empty otherwise
-    std::string chdir;             // absolute path inside the sandbox
-    std::vector<std::string> env;  // "NAME=value", the target's whole environment
-    std::vector<std::string> argv; // argv[0] is looked up in the sandbox's PATH
-    bool new_session = true;       // setsid(): the target cannot reach the launching terminal
-    bool die_with_parent = true;   // PR_SET_PDEATHSIG(SIGKILL)
+    std::vector<MountOp> mounts;    // applied in this order; parents before children
+    std::vector<MountOp> skipped;   // optional binds whose source is missing
+    std::string hostname;           // set when ns.uts; empty otherwise
+    std::string chdir;              // absolute path inside the sandbox
+    std::vector<std::string> env;   // "NAME=value", the target's whole environment
+    std::vector<std::string> argv;  // argv[0] is looked up in the sandbox's PATH
+    bool new_session = true;        // setsid(): the target cannot reach the launching terminal
+    bool die_with_parent = true;    // PR_SET_PDEATHSIG(SIGKILL)
 };
 
 }  // namespace sbx::core

@@ -54,8 +54,9 @@ MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns) {
         if (op.dest == "/") fail_at(entry.loc, "cannot bind over the sandbox root \"/\"");
     } else {
         op.source = entry.source;
-        if (op.dest == "/") fail_at(entry.loc, std::string("cannot put a ") + mount_kind_name(op.kind) +
-                                                   " over the sandbox root \"/\"");
+        if (op.dest == "/")
+            fail_at(entry.loc,
+                    std::string("cannot put a ") + mount_kind_name(op.kind) + " over the sandbox root \"/\"");
     }
     switch (op.kind) {
     case MountKind::File: op.mode = entry.mode.value_or(0644); break;
@@ -86,8 +87,10 @@ std::vector<std::string> build_env(const EnvSpec& spec, const Overrides& overrid
     std::vector<std::pair<std::string, std::string>> env;
     auto put = [&env](const std::string& name, const std::string& value) {
         auto it = std::find_if(env.begin(), env.end(), [&](const auto& kv) { return kv.first == name; });
-        if (it != env.end()) it->second = value;
-        else env.emplace_back(name, value);
+        if (it != env.end())
+            it->second = value;
+        else
+            env.emplace_back(name, value);
     };
     auto drop = [&env](const std::string& name) {
         std::erase_if(env, [&](const auto& kv) { return kv.first == name; });
@@ -134,9 +137,8 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     // Parents before children: a mount at /a would hide one at /a/b made
     // before it. Stable, so entries at the same depth keep the order written
     // and a later one stacks over an earlier one (command line last).
-    std::stable_sort(plan.mounts.begin(), plan.mounts.end(), [](const MountOp& a, const MountOp& b) {
-        return path_depth(a.dest) < path_depth(b.dest);
-    });
+    std::stable_sort(plan.mounts.begin(), plan.mounts.end(),
+                     [](const MountOp& a, const MountOp& b) { return path_depth(a.dest) < path_depth(b.dest); });
 
     if (overrides.hostname) {
         if (!plan.ns.uts) fail_at(SourceLoc{"command line"}, "--hostname needs a new uts namespace");
@@ -158,9 +160,12 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 
     plan.env = build_env(profile.env, overrides, host);
 
-    if (!overrides.command.empty()) plan.argv = overrides.command;
-    else if (profile.command) plan.argv = profile.command->value;
-    else plan.argv = {"/bin/sh"};
+    if (!overrides.command.empty())
+        plan.argv = overrides.command;
+    else if (profile.command)
+        plan.argv = profile.command->value;
+    else
+        plan.argv = {"/bin/sh"};
     if (plan.argv.empty() || plan.argv[0].empty()) fail_at(SourceLoc{"command line"}, "empty command");
 
     plan.new_session = profile.new_session ? profile.new_session->value : true;

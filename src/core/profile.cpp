@@ -29,9 +29,6 @@ namespace {
 
 constexpr std::string_view kBuiltinPrefix = "builtin:";
 constexpr std::string_view kTomlSuffix = ".toml";
-// builtin_profiles.hpp can only look a name up, not list them; keep this in
-// step with the profiles meson.build embeds.
-constexpr std::string_view kBuiltinNames = "default, cli, browser";
 constexpr size_t kMaxIncludeDepth = 16;
 constexpr std::string_view kKnownVariables =
     "HOME, USER, UID, GID, PWD, XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_DATA_HOME, PROFILE";
@@ -40,16 +37,16 @@ constexpr std::string_view kTopLevelKeys[] = {"include", "hostname",   "chdir", 
                                               "user",    "namespaces", "env",   "mount"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
-constexpr std::string_view kMountKeys[] = {"type",    "source", "dest",     "target", "content",
-                                           "size",    "mode",   "optional", "create"};
+constexpr std::string_view kMountKeys[] = {"type", "source", "dest",     "target", "content",
+                                           "size", "mode",   "optional", "create"};
 
 struct NamespaceKey {
     std::string_view key;
     std::optional<Located<bool>> NamespaceSpec::*member;
 };
 constexpr NamespaceKey kNamespaceKeys[] = {
-    {"net", &NamespaceSpec::net},       {"pid", &NamespaceSpec::pid},       {"ipc", &NamespaceSpec::ipc},
-    {"uts", &NamespaceSpec::uts},       {"cgroup", &NamespaceSpec::cgroup},
+    {"net", &NamespaceSpec::net}, {"pid", &NamespaceSpec::pid},       {"ipc", &NamespaceSpec::ipc},
+    {"uts", &NamespaceSpec::uts}, {"cgroup", &NamespaceSpec::cgroup},
 };
 
 struct EntryTypeName {
@@ -57,9 +54,9 @@ struct EntryTypeName {
     std::string_view name;
 };
 constexpr EntryTypeName kEntryTypeNames[] = {
-    {EntryType::Bind, "bind"}, {EntryType::RoBind, "ro-bind"}, {EntryType::DevBind, "dev-bind"},
-    {EntryType::Tmpfs, "tmpfs"}, {EntryType::Proc, "proc"},     {EntryType::Dev, "dev"},
-    {EntryType::Mqueue, "mqueue"}, {EntryType::Dir, "dir"},     {EntryType::Symlink, "symlink"},
+    {EntryType::Bind, "bind"},     {EntryType::RoBind, "ro-bind"}, {EntryType::DevBind, "dev-bind"},
+    {EntryType::Tmpfs, "tmpfs"},   {EntryType::Proc, "proc"},      {EntryType::Dev, "dev"},
+    {EntryType::Mqueue, "mqueue"}, {EntryType::Dir, "dir"},        {EntryType::Symlink, "symlink"},
     {EntryType::File, "file"},
 };
 
@@ -103,9 +100,7 @@ bool contains(std::span<const std::string_view> list, std::string_view item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-std::string quoted(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
-}
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 std::string strip_toml_suffix(std::string_view name) {
     if (name.ends_with(kTomlSuffix)) name.remove_suffix(kTomlSuffix.size());
@@ -185,8 +180,8 @@ std::optional<FoundProfile> find_profile(const std::string& spec, const std::opt
 std::string not_found_message(const std::string& spec, const std::vector<std::string>& tried) {
     std::string where = join(tried, ", ");
     if (!where.empty()) where += ", ";
-    return "profile " + quoted(spec) + " not found (looked in: " + where + "builtin profiles: " +
-           std::string(kBuiltinNames) + ")";
+    return "profile " + quoted(spec) + " not found (looked in: " + where +
+           "builtin profiles: " + std::string(builtin_profile_names()) + ")";
 }
 
 // toml++ starts its messages with a capital ("Error while parsing ...").
@@ -382,8 +377,7 @@ private:
         const auto* array = node.as_array();
         if (array == nullptr || array->empty()) type_error(node, "command", expected);
         Located<std::vector<std::string>> command{{}, at(node)};
-        for (const Located<std::string>& word : strings_at(node, "command", true))
-            command.value.push_back(word.value);
+        for (const Located<std::string>& word : strings_at(node, "command", true)) command.value.push_back(word.value);
         return command;
     }
 
@@ -442,8 +436,8 @@ private:
             if (!is_env_name(bare)) {
                 std::string expected = "variable names (letters, digits and _, not starting with a digit)";
                 if (allow_prefix) expected += ", optionally ending in '*'";
-                fail_at(entry.loc, "`" + std::string(name) + "` entries must be " + expected + ", not " +
-                                       quoted(entry.value));
+                fail_at(entry.loc,
+                        "`" + std::string(name) + "` entries must be " + expected + ", not " + quoted(entry.value));
             }
             out.push_back(std::move(entry));
         }
@@ -489,8 +483,10 @@ private:
             entry.source = source->value;
         }
         if (auto target = optional_string(table, "mount.target")) entry.source = target->value;
-        if (auto dest = optional_string(table, "mount.dest")) entry.dest = dest->value;
-        else if (is_bind_type(entry.type)) entry.dest = entry.source;
+        if (auto dest = optional_string(table, "mount.dest"))
+            entry.dest = dest->value;
+        else if (is_bind_type(entry.type))
+            entry.dest = entry.source;
         if (auto content = optional_string(table, "mount.content")) entry.content = content->value;
         if (const toml::node* size = table.get("size")) entry.size = size_at(*size);
         if (const toml::node* mode = table.get("mode")) entry.mode = mode_at(*mode);
@@ -543,8 +539,7 @@ private:
             // octal, so only integers written in octal are accepted.
             if ((number->flags() & toml::value_flags::format_as_octal) == toml::value_flags::none)
                 fail_at(at(node), "`mount.mode` must be written in octal, like 0o755 or \"0755\"");
-            if (number->get() < 0 || number->get() > 07777)
-                fail_at(at(node), "`mount.mode` must be at most 0o7777");
+            if (number->get() < 0 || number->get() > 07777) fail_at(at(node), "`mount.mode` must be at most 0o7777");
             return static_cast<uint32_t>(number->get());
         }
         if (!node.is_string()) type_error(node, "mount.mode", "an octal string like \"0755\" or an integer like 0o755");

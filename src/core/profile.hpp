@@ -24,14 +24,14 @@ const char* entry_type_name(EntryType type);
 // One [[mount]] entry, variables already expanded.
 struct FsEntry {
     EntryType type = EntryType::Bind;
-    std::string source;           // bind, ro-bind, dev-bind: host path; symlink: link target
-    std::string dest;             // path inside the sandbox (as written; validated by the plan builder)
-    std::string content;          // file
-    std::optional<uint64_t> size; // tmpfs, bytes
-    std::optional<uint32_t> mode; // tmpfs, dir, file
-    bool optional = false;        // bind*: skip when the source is missing
-    bool create = false;          // bind, ro-bind: create the source directory (0700) when missing
-    SourceLoc loc;                // where the entry was written
+    std::string source;            // bind, ro-bind, dev-bind: host path; symlink: link target
+    std::string dest;              // path inside the sandbox (as written; validated by the plan builder)
+    std::string content;           // file
+    std::optional<uint64_t> size;  // tmpfs, bytes
+    std::optional<uint32_t> mode;  // tmpfs, dir, file
+    bool optional = false;         // bind*: skip when the source is missing
+    bool create = false;           // bind, ro-bind: create the source directory (0700) when missing
+    SourceLoc loc;                 // where the entry was written
 };
 
 // A setting that remembers where it was set, so that later checks can point at it.
@@ -45,8 +45,8 @@ struct Located {
 enum class Identity { Self, Root };
 
 struct EnvSpec {
-    std::optional<Located<bool>> clear;                       // default true
-    std::vector<Located<std::string>> keep;                   // names; a trailing '*' is a prefix match
+    std::optional<Located<bool>> clear;                             // default true
+    std::vector<Located<std::string>> keep;                         // names; a trailing '*' is a prefix match
     std::vector<std::pair<std::string, Located<std::string>>> set;  // in order; a later set of a name wins
     std::vector<Located<std::string>> unset;
 };
@@ -57,9 +57,9 @@ struct NamespaceSpec {
 };
 
 struct Profile {
-    std::string name;                 // ${PROFILE}: the top-level profile's file name without ".toml"
-    std::string path;                 // the top-level file ("builtin:default.toml" for compiled-in ones)
-    std::vector<std::string> files;   // every file read, top-level first, then includes in reading order
+    std::string name;                // ${PROFILE}: the top-level profile's file name without ".toml"
+    std::string path;                // the top-level file ("builtin:default.toml" for compiled-in ones)
+    std::vector<std::string> files;  // every file read, top-level first, then includes in reading order
 
     NamespaceSpec namespaces;
     std::optional<Located<Identity>> uid, gid;
@@ -67,7 +67,7 @@ struct Profile {
     std::optional<Located<std::string>> chdir;
     std::optional<Located<bool>> new_session;
     std::optional<Located<std::vector<std::string>>> command;
-    std::vector<FsEntry> mounts;      // included profiles' entries first, in include order
+    std::vector<FsEntry> mounts;  // included profiles' entries first, in include order
     EnvSpec env;
 };
 

@@ -68,18 +68,21 @@ std::string flag_names(const core::NamespacePlan& ns) {
     switch (err) {
     case EPERM:
     case EACCES:
-        msg += "unprivileged user namespaces are disabled or restricted here; check that "
-               "/proc/sys/user/max_user_namespaces is above 0 and, where they exist, the sysctls "
-               "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0";
+        msg +=
+            "unprivileged user namespaces are disabled or restricted here; check that "
+            "/proc/sys/user/max_user_namespaces is above 0 and, where they exist, the sysctls "
+            "kernel.unprivileged_userns_clone=1 and kernel.apparmor_restrict_unprivileged_userns=0";
         break;
     case ENOSPC:
     case EUSERS:
-        msg += "the user namespace limit is 0 or reached; raise /proc/sys/user/max_user_namespaces "
-               "(sysctl user.max_user_namespaces)";
+        msg +=
+            "the user namespace limit is 0 or reached; raise /proc/sys/user/max_user_namespaces "
+            "(sysctl user.max_user_namespaces)";
         break;
     case EINVAL:
-        msg += "the kernel lacks a namespace type sbx needs (CONFIG_USER_NS, CONFIG_PID_NS, CONFIG_NET_NS, "
-               "CONFIG_CGROUPS); set the missing one to false in the profile's [namespaces] or use another kernel";
+        msg +=
+            "the kernel lacks a namespace type sbx needs (CONFIG_USER_NS, CONFIG_PID_NS, CONFIG_NET_NS, "
+            "CONFIG_CGROUPS); set the missing one to false in the profile's [namespaces] or use another kernel";
         break;
     default: msg += "see clone(2)"; break;
     }
@@ -114,7 +117,9 @@ void bring_up_loopback() {
 // With PR_SET_PDEATHSIG set first, a launcher that is already gone shows
 // as end-of-file on the pipe whose write end only it holds.
 bool launcher_is_gone(int alive_fd) {
-    struct pollfd pfd {alive_fd, POLLIN, 0};
+    struct pollfd pfd {
+        alive_fd, POLLIN, 0
+    };
     return ::poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLIN)) != 0;
 }
 

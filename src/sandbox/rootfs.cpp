@@ -59,8 +59,10 @@ void bind_mount(const std::string& source, const std::string& dest, MountKind ki
     make_parents(dst);
     // The mount point must be of the source's kind: a directory for a
     // directory, an empty file for anything else.
-    if (sys::is_directory(src)) sys::make_dirs(dst, 0755);
-    else sys::make_file(dst, 0644);
+    if (sys::is_directory(src))
+        sys::make_dirs(dst, 0755);
+    else
+        sys::make_file(dst, 0644);
     sys::mount_checked(src.c_str(), dst, nullptr, MS_BIND | MS_REC, "", what);
     // Flags apply to the whole bound tree, submounts included, in one call.
     // Only set, never cleared: flags the host locked (nosuid, nodev, ro) stay.
@@ -118,8 +120,7 @@ void make_symlink(const MountOp& op) {
 void write_file(const MountOp& op) {
     const std::string path = inside(op.dest);
     make_parents(path);
-    sys::UniqueFd fd =
-        sys::open_checked(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, static_cast<mode_t>(op.mode));
+    sys::UniqueFd fd = sys::open_checked(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, static_cast<mode_t>(op.mode));
     sys::write_all(fd.get(), op.content, "write " + op.dest);
     if (::fchmod(fd.get(), static_cast<mode_t>(op.mode)) != 0) sys::throw_errno("chmod " + op.dest);
 }
@@ -144,9 +145,7 @@ void apply(const MountOp& op) {
         sys::make_dirs(dst, 0755);
         sys::mount_checked("mqueue", dst, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, "", "mqueue on " + op.dest);
         break;
-    case MountKind::Dir:
-        sys::make_dirs(dst, static_cast<mode_t>(op.mode));
-        break;
+    case MountKind::Dir: sys::make_dirs(dst, static_cast<mode_t>(op.mode)); break;
     case MountKind::Symlink: make_symlink(op); break;
     case MountKind::File: write_file(op); break;
     }

@@ -34,8 +34,7 @@ void drop_all_capabilities() {
         throw Error(ErrorKind::Setup, "capabilities are still held after dropping them", EPERM);
     for (int cap = 0; cap < last; ++cap) {
         if (cap_get_bound(static_cast<cap_value_t>(cap)) > 0)
-            throw Error(ErrorKind::Setup, "capability " + std::to_string(cap) + " is still in the bounding set",
-                        EPERM);
+            throw Error(ErrorKind::Setup, "capability " + std::to_string(cap) + " is still in the bounding set", EPERM);
     }
 }
 

@@ -65,15 +65,14 @@ void make_file(const std::string& path, mode_t mode) {
 
 void mount_checked(const char* source, const std::string& target, const char* fstype, unsigned long flags,
                    const std::string& data, const std::string& what) {
-    if (::mount(source, target.c_str(), fstype, flags, data.empty() ? nullptr : data.c_str()) != 0)
-        throw_errno(what);
+    if (::mount(source, target.c_str(), fstype, flags, data.empty() ? nullptr : data.c_str()) != 0) throw_errno(what);
 }
 
 void set_mount_attrs_recursive(const std::string& path, uint64_t attr_set, const std::string& what) {
     struct mount_attr attr {};
     attr.attr_set = attr_set;
-    if (::syscall(SYS_mount_setattr, AT_FDCWD, path.c_str(), AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr,
-                  sizeof attr) == 0)
+    if (::syscall(SYS_mount_setattr, AT_FDCWD, path.c_str(), AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr, sizeof attr) ==
+        0)
         return;
     if (errno == ENOSYS)
         throw Error(ErrorKind::Setup, what + ": the kernel lacks mount_setattr(2); sbx needs Linux 5.12 or later",

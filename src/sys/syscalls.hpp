@@ -39,7 +39,7 @@ void pivot_root_checked(const std::string& new_root, const std::string& put_old)
 
 // realpath(3): the canonical host path, or nullopt when it does not exist.
 std::optional<std::string> real_path(const std::string& path);
-bool path_exists(const std::string& path);     // stat() succeeds (a dangling symlink does not exist)
-bool is_directory(const std::string& path);    // stat() says a directory (follows symlinks)
+bool path_exists(const std::string& path);   // stat() succeeds (a dangling symlink does not exist)
+bool is_directory(const std::string& path);  // stat() says a directory (follows symlinks)
 
 }  // namespace sbx::sys

@@ -66,9 +66,7 @@ std::string load_error(const std::string& text, FakeFiles fs = {}) {
     return usage_error([&] { load(text, fs); });
 }
 
-std::string loc(const SourceLoc& l) {
-    return l.str();
-}
+std::string loc(const SourceLoc& l) { return l.str(); }
 
 }  // namespace
 
@@ -165,7 +163,10 @@ TEST_CASE("[user] identities") {
         Identity expected;
     };
     const Case cases[] = {
-        {"\"self\"", Identity::Self}, {"\"root\"", Identity::Root}, {"0", Identity::Root}, {"1000", Identity::Self},
+        {"\"self\"", Identity::Self},
+        {"\"root\"", Identity::Root},
+        {"0", Identity::Root},
+        {"1000", Identity::Self},
     };
     for (const Case& c : cases) {
         INFO("uid = " << c.value);
@@ -303,8 +304,9 @@ TEST_CASE("profile errors point at the offending key or value") {
     const std::string mount_keys = "type, source, dest, target, content, size, mode, optional, create";
     const Case cases[] = {
         // top level
-        {"bogus = 1", "/p/test.toml:1:1: unknown key `bogus` (expected one of: include, hostname, chdir, command, "
-                      "new-session, user, namespaces, env, mount)"},
+        {"bogus = 1",
+         "/p/test.toml:1:1: unknown key `bogus` (expected one of: include, hostname, chdir, command, "
+         "new-session, user, namespaces, env, mount)"},
         {"hostname = 5", "/p/test.toml:1:12: `hostname` must be a string"},
         {"\nchdir = true", "/p/test.toml:2:9: `chdir` must be a string"},
         {"new-session = \"yes\"", "/p/test.toml:1:15: `new-session` must be true or false"},

@@ -22,6 +22,20 @@ const char* mount_kind_name(MountKind kind) {
     return "?";
 }
 
+const char* rlimit_name(Rlimit resource) {
+    switch (resource) {
+    case Rlimit::Nofile: return "nofile";
+    case Rlimit::Nproc: return "nproc";
+    case Rlimit::As: return "as";
+    case Rlimit::Cpu: return "cpu";
+    case Rlimit::Fsize: return "fsize";
+    case Rlimit::Core: return "core";
+    case Rlimit::Stack: return "stack";
+    case Rlimit::Memlock: return "memlock";
+    }
+    return "?";
+}
+
 namespace {
 
 std::string octal(uint32_t mode) {
@@ -68,6 +82,75 @@ std::string describe_op(const MountOp& op) {
     return out.str();
 }
 
+std::string access_names(uint32_t access) {
+    std::string out;
+    if (access & kLandlockRead) out += "read,";
+    if (access & kLandlockWrite) out += "write,";
+    if (access & kLandlockExecute) out += "execute,";
+    if (access & kLandlockDevice) out += "device-ioctl,";
+    if (!out.empty()) out.pop_back();
+    return out;
+}
+
+std::string describe_rule(const SeccompRule& rule) {
+    std::ostringstream out;
+    out << rule.syscall;
+    for (const auto& c : rule.conditions) {
+        out << " arg" << c.arg;
+        if (c.mask != ~uint64_t{0}) out << "&0x" << std::hex << c.mask << std::dec;
+        out << "==0x" << std::hex << c.value << std::dec;
+    }
+    switch (rule.action) {
+    case SeccompAction::Errno: out << " -> errno " << rule.error; break;
+    case SeccompAction::Kill: out << " -> kill"; break;
+    case SeccompAction::Log: out << " -> log"; break;
+    }
+    if (!rule.reason.empty()) out << "   # " << rule.reason;
+    return out.str();
+}
+
+void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
+    if (!plan.keep_caps.empty()) {
+        out << "capabilities kept inside the namespace:";
+        for (const auto& cap : plan.keep_caps) out << ' ' << cap;
+        out << "\n";
+    }
+    if (!plan.seccomp.enabled) {
+        out << "seccomp     none (policy = \"none\")\n";
+    } else {
+        out << "seccomp     " << plan.seccomp.rules.size() << " rules, everything else allowed\n";
+        for (const auto& rule : plan.seccomp.rules) out << "  " << describe_rule(rule) << "\n";
+    }
+    if (!plan.landlock.enabled) {
+        out << "landlock    off\n";
+    } else {
+        out << "landlock    best effort";
+        if (plan.landlock.min_abi) out << ", ABI " << plan.landlock.min_abi << " or later required";
+        if (plan.landlock.scoped) out << ", scoped (abstract unix sockets, signals)";
+        out << "\n";
+        for (const auto& path : plan.landlock.paths) out << "  " << path.path << ": " << access_names(path.access) << "\n";
+    }
+    if (!plan.rlimits.empty()) {
+        out << "limits     ";
+        for (const auto& limit : plan.rlimits) out << ' ' << rlimit_name(limit.resource) << '=' << limit.value;
+        out << "\n";
+    }
+    if (plan.timeout) out << "timeout     " << plan.timeout << " s, then SIGTERM; SIGKILL " << plan.kill_after << " s later\n";
+    if (plan.cgroup.any()) {
+        out << "cgroup     ";
+        if (plan.cgroup.memory) out << " memory.max=" << *plan.cgroup.memory;
+        if (plan.cgroup.pids) out << " pids.max=" << *plan.cgroup.pids;
+        if (plan.cgroup.cpus) out << " cpus=" << *plan.cgroup.cpus;
+        out << (plan.cgroup.required ? " (required)" : " (when a delegated cgroup is available)") << "\n";
+    }
+    if (plan.pty) out << "terminal    a new pseudo-terminal inside, proxied by sbx\n";
+    if (!plan.protected_paths.empty()) {
+        out << "read-only   sbx's own folders wherever a bind exposes them:";
+        for (const auto& path : plan.protected_paths) out << ' ' << path;
+        out << "\n";
+    }
+}
+
 }  // namespace
 
 std::string describe(const SandboxPlan& plan) {
@@ -103,7 +186,9 @@ std::string describe(const SandboxPlan& plan) {
     out << "chdir       " << plan.chdir << "\n";
     out << "environment (" << plan.env.size() << " variables)\n";
     for (const auto& kv : plan.env) out << "  " << kv << "\n";
-    out << "security    all capabilities dropped, no_new_privs, fds above 2 closed";
+    describe_hardening(out, plan);
+    out << "security    " << (plan.keep_caps.empty() ? "all capabilities dropped" : "other capabilities dropped")
+        << ", no_new_privs, fds above 2 closed";
     if (plan.new_session) out << ", new session";
     if (plan.die_with_parent) out << ", dies with sbx";
     out << "\n";

@@ -26,6 +26,7 @@ struct HostFacts {
     // ($XDG_CONFIG_HOME/sbx/profiles, /etc/sbx/profiles, DATADIR/sbx/profiles).
     // The profiles compiled into sbx are searched after these.
     std::vector<std::string> profile_dirs;
+    bool stdin_is_tty = false;  // for `interactive = true`
 };
 
 // Reads a whole file; nullopt when it does not exist or cannot be read.

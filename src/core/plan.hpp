@@ -42,6 +42,65 @@ struct NamespacePlan {
     bool cgroup = true;
 };
 
+// ---- hardening (issue 3)
+
+// One seccomp rule: when `syscall` is called and every condition holds,
+// take `action`. Conditions compare (argument & mask) == value; a mask of
+// 0xffffffff compares the low 32 bits only (ioctl requests: CVE-2019-10063).
+struct SeccompCondition {
+    unsigned arg = 0;  // 0..5
+    uint64_t mask = ~uint64_t{0};
+    uint64_t value = 0;
+};
+enum class SeccompAction { Errno, Kill, Log };
+struct SeccompRule {
+    std::string syscall;  // libseccomp name, e.g. "keyctl"
+    SeccompAction action = SeccompAction::Errno;
+    int error = 1;        // errno for Errno (EPERM by default)
+    std::vector<SeccompCondition> conditions;
+    std::string reason;   // shown by --dry-run
+};
+struct SeccompPlan {
+    bool enabled = true;
+    std::vector<SeccompRule> rules;  // the whole filter; anything not matched is allowed
+    // Foreign syscall ABIs (x32, i386 on x86-64) get the same rules; ABIs the
+    // filter cannot describe are killed.
+};
+
+// Landlock access rights, kernel-independent; the sandbox layer maps them to
+// LANDLOCK_ACCESS_FS_* for the running ABI.
+enum LandlockAccess : uint32_t {
+    kLandlockRead = 1u << 0,     // read files, list directories
+    kLandlockWrite = 1u << 1,    // write, create, remove, rename, truncate
+    kLandlockExecute = 1u << 2,  // execute files
+    kLandlockDevice = 1u << 3,   // ioctl on devices (ABI 5)
+};
+struct LandlockPath {
+    std::string path;  // inside the sandbox, absolute
+    uint32_t access = 0;
+};
+struct LandlockPlan {
+    bool enabled = true;
+    uint32_t min_abi = 0;  // > 0: fail closed below this ABI
+    bool scoped = true;    // ABI 6: no abstract unix connects or signals out of the sandbox
+    std::vector<LandlockPath> paths;
+};
+
+enum class Rlimit { Nofile, Nproc, As, Cpu, Fsize, Core, Stack, Memlock };
+const char* rlimit_name(Rlimit resource);
+struct RlimitSetting {
+    Rlimit resource = Rlimit::Nofile;
+    uint64_t value = 0;  // soft and hard
+};
+
+struct CgroupPlan {
+    std::optional<uint64_t> memory;  // memory.max, bytes
+    std::optional<uint64_t> pids;    // pids.max
+    std::optional<double> cpus;      // cpu.max = cpus * period
+    bool required = false;           // fail closed without a delegated cgroup
+    bool any() const { return memory || pids || cpus; }
+};
+
 struct SandboxPlan {
     std::string profile_name;
     std::vector<std::string> profile_files;  // every profile file read, top-level first
@@ -57,6 +116,18 @@ struct SandboxPlan {
     std::vector<std::string> argv;  // argv[0] is looked up in the sandbox's PATH
     bool new_session = true;        // setsid(): the target cannot reach the launching terminal
     bool die_with_parent = true;    // PR_SET_PDEATHSIG(SIGKILL)
+
+    bool pty = false;                     // a pseudo-terminal inside, proxied by the launcher
+    std::vector<std::string> keep_caps;   // capability names kept inside the namespace ("CAP_CHOWN")
+    SeccompPlan seccomp;
+    LandlockPlan landlock;
+    std::vector<RlimitSetting> rlimits;
+    uint64_t timeout = 0;                 // seconds; 0 = none
+    uint64_t kill_after = 5;              // seconds from SIGTERM to SIGKILL at the timeout
+    CgroupPlan cgroup;
+    // Host paths the sandbox must never be able to write (sbx's own config,
+    // profile and state folders), whether they exist yet or not.
+    std::vector<std::string> protected_paths;
 };
 
 }  // namespace sbx::core

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 
+#include "core/caps.hpp"
+#include "core/landlock_policy.hpp"
 #include "core/path.hpp"
+#include "core/seccomp_policy.hpp"
 
 namespace sbx::core {
 namespace {
@@ -112,6 +115,44 @@ std::vector<std::string> build_env(const EnvSpec& spec, const Overrides& overrid
     return out;
 }
 
+// Destinations must be unique within one file: two entries for the same
+// path there are a mistake. An entry from a later layer (an including
+// profile, the command line) for a path an earlier layer mounts replaces it.
+void add_mount(std::vector<MountOp>& mounts, MountOp op, const std::string& file) {
+    auto same = std::find_if(mounts.begin(), mounts.end(), [&](const MountOp& m) { return m.dest == op.dest; });
+    if (same != mounts.end()) {
+        if (file != "command line" && same->origin.starts_with(file + ":"))
+            throw Error(ErrorKind::Usage, op.origin + ": duplicate destination " + op.dest + " (first at " +
+                                              same->origin + ")");
+        mounts.erase(same);
+    }
+    mounts.push_back(std::move(op));
+}
+
+std::vector<std::string> checked_caps(const std::vector<Located<std::string>>& names) {
+    std::vector<std::string> out;
+    for (const auto& name : names) {
+        const std::optional<int> number = capability_number(name.value);
+        if (!number) fail_at(name.loc, "unknown capability \"" + name.value + "\" (see capabilities(7))");
+        std::string canonical = capability_name(*number);
+        if (std::find(out.begin(), out.end(), canonical) == out.end()) out.push_back(canonical);
+    }
+    return out;
+}
+
+std::vector<RlimitSetting> rlimit_settings(const LimitsSpec& limits) {
+    static constexpr std::pair<std::string_view, Rlimit> kByName[] = {
+        {"nofile", Rlimit::Nofile}, {"nproc", Rlimit::Nproc}, {"as", Rlimit::As},       {"cpu", Rlimit::Cpu},
+        {"fsize", Rlimit::Fsize},   {"core", Rlimit::Core},   {"stack", Rlimit::Stack}, {"memlock", Rlimit::Memlock},
+    };
+    std::vector<RlimitSetting> out;
+    for (const auto& [name, value] : limits.rlimits) {
+        for (const auto& [known, resource] : kByName)
+            if (known == name) out.push_back(RlimitSetting{resource, value.value});
+    }
+    return out;
+}
+
 IdMapping id_mapping(const std::optional<Located<Identity>>& choice, uint32_t host_id) {
     const bool root = choice && choice->value == Identity::Root;
     return IdMapping{root ? 0u : host_id, host_id};
@@ -132,8 +173,8 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     plan.uid = id_mapping(profile.uid, host.uid);
     plan.gid = id_mapping(profile.gid, host.gid);
 
-    for (const auto& entry : profile.mounts) plan.mounts.push_back(to_mount_op(entry, plan.ns));
-    for (const auto& entry : overrides.mounts) plan.mounts.push_back(to_mount_op(entry, plan.ns));
+    for (const auto& entry : profile.mounts) add_mount(plan.mounts, to_mount_op(entry, plan.ns), entry.loc.file);
+    for (const auto& entry : overrides.mounts) add_mount(plan.mounts, to_mount_op(entry, plan.ns), "command line");
     // Parents before children: a mount at /a would hide one at /a/b made
     // before it. Stable, so entries at the same depth keep the order written
     // and a later one stacks over an earlier one (command line last).
@@ -169,6 +210,21 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     if (plan.argv.empty() || plan.argv[0].empty()) fail_at(SourceLoc{"command line"}, "empty command");
 
     plan.new_session = profile.new_session ? profile.new_session->value : true;
+
+    const bool interactive = profile.interactive && profile.interactive->value;
+    plan.pty = overrides.pty || (interactive && host.stdin_is_tty);
+    plan.keep_caps = checked_caps(profile.keep_caps);
+    plan.seccomp = build_seccomp_plan(profile.seccomp);
+    plan.landlock = build_landlock_plan(profile.landlock, plan.mounts);
+    plan.rlimits = rlimit_settings(profile.limits);
+    if (profile.limits.timeout) plan.timeout = profile.limits.timeout->value;
+    if (profile.limits.kill_after) plan.kill_after = profile.limits.kill_after->value;
+    const CgroupSpec& cg = profile.cgroup;
+    if (cg.memory) plan.cgroup.memory = cg.memory->value;
+    if (cg.pids) plan.cgroup.pids = cg.pids->value;
+    if (cg.cpus) plan.cgroup.cpus = cg.cpus->value;
+    plan.cgroup.required = cg.required && cg.required->value;
+    plan.protected_paths = {host.xdg_config_home + "/sbx", host.xdg_data_home + "/sbx", "/etc/sbx"};
     return plan;
 }
 

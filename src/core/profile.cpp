@@ -33,8 +33,18 @@ constexpr size_t kMaxIncludeDepth = 16;
 constexpr std::string_view kKnownVariables =
     "HOME, USER, UID, GID, PWD, XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_DATA_HOME, PROFILE";
 
-constexpr std::string_view kTopLevelKeys[] = {"include", "hostname",   "chdir", "command", "new-session",
-                                              "user",    "namespaces", "env",   "mount"};
+constexpr std::string_view kTopLevelKeys[] = {
+    "include", "hostname", "chdir",   "command",      "new-session", "interactive", "user",   "namespaces",
+    "env",     "mount",    "seccomp", "capabilities", "landlock",    "limits",      "cgroup"};
+constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns"};
+constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
+constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
+constexpr std::string_view kRlimitNames[] = {"nofile", "nproc", "as", "cpu", "fsize", "core", "stack", "memlock"};
+// Limits measured in bytes accept "64M"-style sizes; the others are counts or seconds.
+constexpr std::string_view kRlimitSizes[] = {"as", "fsize", "core", "stack", "memlock"};
+constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",     "fsize",
+                                            "core",   "stack", "memlock", "timeout", "kill-after"};
+constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source", "dest",     "target", "content",
@@ -370,6 +380,108 @@ private:
         if (const toml::node* node = root.get("namespaces")) apply_namespaces(table_at(*node, "namespaces"));
         if (const toml::node* node = root.get("env")) apply_env(table_at(*node, "env"));
         if (const toml::node* node = root.get("mount")) apply_mounts(*node);
+        if (auto value = optional_bool(root, "interactive")) p.interactive = value;
+        if (const toml::node* node = root.get("seccomp")) apply_seccomp(table_at(*node, "seccomp"));
+        if (const toml::node* node = root.get("capabilities"))
+            apply_capabilities(table_at(*node, "capabilities"));
+        if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));
+        if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
+        if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
+    }
+
+    // ---- hardening tables. Names (syscalls, capabilities, errnos) are
+    // checked by the plan builder, which knows the tables; here only shapes.
+
+    void apply_seccomp(const toml::table& table) {
+        reject_unknown_keys(table, "seccomp", kSeccompKeys);
+        SeccompSpec& seccomp = profile().seccomp;
+        if (auto value = optional_string(table, "seccomp.policy")) {
+            if (value->value != "default" && value->value != "none")
+                fail_at(value->loc, "`seccomp.policy` must be \"default\" or \"none\", not " + quoted(value->value));
+            seccomp.policy = value;
+        }
+        if (const toml::node* node = table.get("allow")) append(seccomp.allow, strings_at(*node, "seccomp.allow", false));
+        if (const toml::node* node = table.get("deny")) append(seccomp.deny, strings_at(*node, "seccomp.deny", false));
+        if (auto value = optional_bool(table, "seccomp.log")) seccomp.log = value;
+        if (auto value = optional_bool(table, "seccomp.nested-userns")) seccomp.nested_userns = value;
+    }
+
+    void apply_capabilities(const toml::table& table) {
+        reject_unknown_keys(table, "capabilities", kCapabilitiesKeys);
+        if (const toml::node* node = table.get("keep"))
+            append(profile().keep_caps, strings_at(*node, "capabilities.keep", false));
+    }
+
+    void apply_landlock(const toml::table& table) {
+        reject_unknown_keys(table, "landlock", kLandlockKeys);
+        LandlockSpec& landlock = profile().landlock;
+        if (auto value = optional_bool(table, "landlock.enabled")) landlock.enabled = value;
+        if (const toml::node* node = table.get("min-abi")) {
+            const uint64_t abi = count_at(*node, "landlock.min-abi", 0, 1000);
+            landlock.min_abi = Located<uint32_t>{static_cast<uint32_t>(abi), at(*node)};
+        }
+        if (const toml::node* node = table.get("execute"))
+            append(landlock.execute, strings_at(*node, "landlock.execute", true));
+        if (auto value = optional_bool(table, "landlock.scoped")) landlock.scoped = value;
+    }
+
+    void apply_limits(const toml::table& table) {
+        reject_unknown_keys(table, "limits", kLimitsKeys);
+        LimitsSpec& limits = profile().limits;
+        for (std::string_view name : kRlimitNames) {
+            const toml::node* node = table.get(name);
+            if (node == nullptr) continue;
+            const std::string dotted = "limits." + std::string(name);
+            // 0 is meaningful for a limit (core = 0: no core dumps).
+            Located<uint64_t> value{contains(kRlimitSizes, name) ? size_or_zero_at(*node, dotted)
+                                                                 : count_at(*node, dotted, 0, INT64_MAX),
+                                    at(*node)};
+            auto same = std::find_if(limits.rlimits.begin(), limits.rlimits.end(),
+                                     [&](const auto& item) { return item.first == name; });
+            if (same != limits.rlimits.end())
+                same->second = value;
+            else
+                limits.rlimits.emplace_back(std::string(name), value);
+        }
+        if (const toml::node* node = table.get("timeout"))
+            limits.timeout = Located<uint64_t>{count_at(*node, "limits.timeout", 0, 31536000), at(*node)};
+        if (const toml::node* node = table.get("kill-after"))
+            limits.kill_after = Located<uint64_t>{count_at(*node, "limits.kill-after", 0, 3600), at(*node)};
+    }
+
+    void apply_cgroup(const toml::table& table) {
+        reject_unknown_keys(table, "cgroup", kCgroupKeys);
+        CgroupSpec& cgroup = profile().cgroup;
+        if (const toml::node* node = table.get("memory"))
+            cgroup.memory = Located<uint64_t>{size_at(*node, "cgroup.memory"), at(*node)};
+        if (const toml::node* node = table.get("pids"))
+            cgroup.pids = Located<uint64_t>{count_at(*node, "cgroup.pids", 1, INT64_MAX), at(*node)};
+        if (const toml::node* node = table.get("cpus")) {
+            const std::optional<double> cpus = node->value<double>();  // integers convert too
+            if (!cpus || !(*cpus > 0.0) || *cpus > 4096.0)
+                type_error(*node, "cgroup.cpus", "a number of CPUs greater than 0, like 0.5 or 2");
+            cgroup.cpus = Located<double>{*cpus, at(*node)};
+        }
+        if (auto value = optional_bool(table, "cgroup.required")) cgroup.required = value;
+    }
+
+    template <class T>
+    static void append(std::vector<T>& out, std::vector<T>&& more) {
+        for (T& item : more) out.push_back(std::move(item));
+    }
+
+    // An integer in [low, high].
+    uint64_t count_at(const toml::node& node, std::string_view name, int64_t low, int64_t high) const {
+        const auto* number = node.as_integer();
+        const std::string range = "an integer from " + std::to_string(low) + " to " + std::to_string(high);
+        if (number == nullptr || number->get() < low || number->get() > high) type_error(node, name, range);
+        return static_cast<uint64_t>(number->get());
+    }
+
+    // A size where 0 is allowed (an integer, or a string like "64M").
+    uint64_t size_or_zero_at(const toml::node& node, std::string_view name) const {
+        if (const auto* number = node.as_integer(); number != nullptr && number->get() == 0) return 0;
+        return size_at(node, name);
     }
 
     Located<std::vector<std::string>> command_at(const toml::node& node) const {
@@ -524,13 +636,13 @@ private:
                 fail_at(at(table), "`mount." + std::string(key) + "` is required for type " + type_name);
     }
 
-    uint64_t size_at(const toml::node& node) const {
+    uint64_t size_at(const toml::node& node, std::string_view name = "mount.size") const {
         if (const auto* number = node.as_integer()) {
-            if (number->get() <= 0) fail_at(at(node), "`mount.size` must be greater than 0");
+            if (number->get() <= 0) fail_at(at(node), "`" + std::string(name) + "` must be greater than 0");
             return static_cast<uint64_t>(number->get());
         }
-        if (!node.is_string()) type_error(node, "mount.size", "an integer (bytes) or a string like \"64M\"");
-        return parse_size(string_at(node, "mount.size").value, at(node));
+        if (!node.is_string()) type_error(node, name, "an integer (bytes) or a string like \"64M\"");
+        return parse_size(string_at(node, name).value, at(node));
     }
 
     uint32_t mode_at(const toml::node& node) const {

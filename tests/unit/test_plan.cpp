@@ -200,16 +200,15 @@ mode = "1777"
     CHECK(plan.hostname == "box");
     CHECK(plan.chdir == "/work/x");
     CHECK(plan.argv == std::vector<std::string>{"make", "-j2"});
-    REQUIRE(plan.mounts.size() == 3);
-    // Same depth: the profile's /tmp, then the command line's /src and /tmp, in order.
-    CHECK(plan.mounts[0].dest == "/tmp");
-    CHECK(plan.mounts[0].mode == 01777);
-    CHECK(plan.mounts[1].dest == "/src");
-    CHECK(plan.mounts[1].kind == MountKind::Bind);
-    CHECK(plan.mounts[1].source == "/home/alice/src");
-    CHECK(plan.mounts[2].dest == "/tmp");
-    CHECK(plan.mounts[2].mode == 0755);
-    CHECK(plan.mounts[2].origin == "command line --bind");
+    // The command line's /tmp replaces the profile's; same depth keeps command-line order.
+    REQUIRE(plan.mounts.size() == 2);
+    CHECK(plan.mounts[0].dest == "/src");
+    CHECK(plan.mounts[0].kind == MountKind::Bind);
+    CHECK(plan.mounts[0].source == "/home/alice/src");
+    CHECK(plan.mounts[1].dest == "/tmp");
+    CHECK(plan.mounts[1].kind == MountKind::Tmpfs);
+    CHECK(plan.mounts[1].mode == 0755);
+    CHECK(plan.mounts[1].origin == "command line --bind");
 }
 
 TEST_CASE("--hostname without a uts namespace is refused") {
@@ -299,4 +298,88 @@ TEST_CASE("the shipped profiles build into plans") {
         CHECK_FALSE(plan.mounts.empty());
         CHECK(plan.mounts.front().dest == "/usr");
     }
+}
+
+TEST_CASE("a destination written twice in one file is an error naming both places") {
+    CHECK(usage_error_of("[[mount]]\ntype = \"tmpfs\"\ndest = \"/x\"\n[[mount]]\ntype = \"dir\"\ndest = \"/x/\"\n") ==
+          "/p/test.toml:4:1: duplicate destination /x (first at /p/test.toml:1:1)");
+}
+
+TEST_CASE("an including profile replaces an included entry for the same destination") {
+    const HostFacts host = test_host();
+    const std::map<std::string, std::string> files = {
+        {"/p/base.toml", "[[mount]]\ntype = \"tmpfs\"\ndest = \"/home/alice\"\n[[mount]]\ntype = \"tmpfs\"\ndest = \"/tmp\"\n"},
+    };
+    FileReader read = [&](const std::string& path) -> std::optional<std::string> {
+        auto it = files.find(path);
+        if (it == files.end()) return std::nullopt;
+        return it->second;
+    };
+    const Profile profile = load_profile_text(
+        "include = [\"base.toml\"]\n[[mount]]\ntype = \"bind\"\nsource = \"/data/home\"\ndest = \"/home/alice\"\n",
+        "/p/top.toml", host, read);
+    const SandboxPlan plan = build_plan(profile, Overrides{}, host);
+    REQUIRE(plan.mounts.size() == 2);
+    CHECK(plan.mounts[0].dest == "/tmp");
+    CHECK(plan.mounts[1].dest == "/home/alice");
+    CHECK(plan.mounts[1].kind == MountKind::Bind);
+    CHECK(plan.mounts[1].source == "/data/home");
+}
+
+TEST_CASE("hardening settings reach the plan") {
+    const SandboxPlan plan = plan_of(R"(
+interactive = true
+[capabilities]
+keep = ["CAP_CHOWN", "dac_override", "CAP_CHOWN"]
+[limits]
+nofile = 64
+as = "1G"
+core = 0
+timeout = 30
+kill-after = 2
+[cgroup]
+memory = "512M"
+pids = 100
+cpus = 0.5
+)");
+    CHECK(plan.keep_caps == std::vector<std::string>{"CAP_CHOWN", "CAP_DAC_OVERRIDE"});
+    REQUIRE(plan.rlimits.size() == 3);
+    CHECK(plan.rlimits[0].resource == Rlimit::Nofile);
+    CHECK(plan.rlimits[0].value == 64);
+    CHECK(plan.rlimits[1].resource == Rlimit::As);
+    CHECK(plan.rlimits[1].value == (uint64_t{1} << 30));
+    CHECK(plan.rlimits[2].resource == Rlimit::Core);
+    CHECK(plan.rlimits[2].value == 0);
+    CHECK(plan.timeout == 30);
+    CHECK(plan.kill_after == 2);
+    CHECK(plan.cgroup.memory == (uint64_t{512} << 20));
+    CHECK(plan.cgroup.pids == 100);
+    CHECK(plan.cgroup.cpus == 0.5);
+    CHECK_FALSE(plan.pty);  // interactive, but stdin is not a terminal
+    CHECK(plan.protected_paths ==
+          std::vector<std::string>{"/home/alice/.config/sbx", "/home/alice/.local/share/sbx", "/etc/sbx"});
+}
+
+TEST_CASE("interactive profiles get a pty only on a terminal; --pty always") {
+    HostFacts host = test_host();
+    host.stdin_is_tty = true;
+    const Profile profile = load_profile_text("interactive = true\n", "/p/test.toml", host, no_files());
+    CHECK(build_plan(profile, Overrides{}, host).pty);
+    Overrides ov;
+    ov.pty = true;
+    CHECK(plan_of("", ov).pty);
+    CHECK_FALSE(plan_of("").pty);
+}
+
+TEST_CASE("bad hardening values are refused at their location") {
+    CHECK(usage_error_of("[capabilities]\nkeep = [\"CAP_NOPE\"]\n") ==
+          "/p/test.toml:2:9: unknown capability \"CAP_NOPE\" (see capabilities(7))");
+    CHECK_THAT(usage_error_of("[limits]\nnofile = -1\n"), Catch::StartsWith("/p/test.toml:2:10: `limits.nofile` must be"));
+    CHECK_THAT(usage_error_of("[limits]\nas = \"12bogus\"\n"), Catch::StartsWith("/p/test.toml:2:6: invalid size"));
+    CHECK_THAT(usage_error_of("[cgroup]\ncpus = 0\n"), Catch::StartsWith("/p/test.toml:2:8: `cgroup.cpus` must be"));
+    CHECK_THAT(usage_error_of("[seccomp]\npolicy = \"strict\"\n"),
+               Catch::StartsWith("/p/test.toml:2:10: `seccomp.policy` must be"));
+    CHECK_THAT(usage_error_of("[landlock]\nmin-abi = \"7\"\n"),
+               Catch::StartsWith("/p/test.toml:2:11: `landlock.min-abi` must be"));
+    CHECK_THAT(usage_error_of("[limits]\nbogus = 1\n"), Catch::StartsWith("/p/test.toml:2:1: unknown key `bogus` in [limits]"));
 }

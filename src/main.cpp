@@ -10,6 +10,7 @@
 #include "core/profile.hpp"
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
+#include "sandbox/seccomp.hpp"
 #include "sys/host_facts.hpp"
 #include "sys/syscalls.hpp"
 
@@ -36,6 +37,10 @@ int main(int argc, char** argv) {
         if (!options.dry_run) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
 
+        if (!options.export_seccomp.empty()) {
+            sbx::sandbox::export_seccomp(plan.seccomp, options.export_seccomp);
+            return 0;
+        }
         if (options.dry_run) {
             std::cout << sbx::core::describe(plan);
             return 0;

@@ -69,6 +69,10 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
     app.add_flag("--share-net", ov.share_net, "Use the host's network (no network namespace)");
     app.add_flag("-v,--verbose", options.verbose, "Log every setup step to stderr");
     app.add_flag("--dry-run", options.dry_run, "Print what the sandbox will be and run nothing");
+    app.add_flag("--pty", ov.pty, "Run COMMAND on a new pseudo-terminal inside the sandbox, proxied by sbx");
+    app.add_option("--export-seccomp", options.export_seccomp,
+                   "Write the profile's compiled seccomp filter (BPF, as bwrap --seccomp reads) to FILE; run nothing")
+        ->type_name("FILE");
 
     try {
         app.parse(argc, argv);

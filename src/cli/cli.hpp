@@ -12,6 +12,7 @@ struct Options {
     core::Overrides overrides;
     bool verbose = false;
     bool dry_run = false;
+    std::string export_seccomp;  // --export-seccomp FILE: write the compiled filter and run nothing
 };
 
 // Parses argv. Returns the exit status to leave with (0 after --help or

@@ -30,7 +30,10 @@
 
 #include "init/init.hpp"
 #include "log/log.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/limits.hpp"
 #include "sandbox/rootfs.hpp"
+#include "sandbox/seccomp.hpp"
 #include "sandbox/security.hpp"
 #include "sys/syscalls.hpp"
 
@@ -139,8 +142,10 @@ bool launcher_is_gone(int alive_fd) {
         }
         spdlog::debug("chdir {}", plan.chdir);
         if (::chdir(plan.chdir.c_str()) != 0) sys::throw_errno("chdir " + plan.chdir);
-        drop_all_capabilities();
+        apply_rlimits(plan.rlimits);
+        drop_capabilities(plan.keep_caps);
         set_no_new_privs();
+        apply_landlock(plan.landlock);
 
         std::vector<char*> argv;
         for (const auto& word : plan.argv) argv.push_back(const_cast<char*>(word.c_str()));
@@ -151,6 +156,10 @@ bool launcher_is_gone(int alive_fd) {
         spdlog::debug("execvp {}", plan.argv[0]);
         // execvp searches the PATH of `environ`, which must be the sandbox's.
         environ = envp.data();
+        // Last, right before execve: from here on every system call of this
+        // process is filtered, so nothing of sbx's own may follow but the exec
+        // (and, if it fails, the error report and _exit).
+        install_seccomp(plan.seccomp);
         ::execvp(argv[0], argv.data());
         const int err = errno;
         spdlog::error("{}: {}", plan.argv[0], std::strerror(err));

@@ -48,6 +48,12 @@ if [ "$(id -u)" -eq 0 ]; then
     trap 'rm -rf "$stage"' EXIT
     chmod 0755 "$stage"
     # The whole tests/ folder: the suites and helpers are sourced from it.
+    # Helper programs built beside the probe (tests/probe/*) come along, so a
+    # suite finds them as "$(dirname "$PROBE")/NAME".
+    for helper in "$(dirname "$PROBE")"/*; do
+        case $helper in *sbx-unit | *.p) continue ;; esac
+        [ -f "$helper" ] && [ -x "$helper" ] && cp "$helper" "$stage/"
+    done
     cp "$SBX" "$stage/sbx" && cp "$PROBE" "$stage/sbx-probe" &&
         cp -r "$TESTS_DIR" "$stage/tests" ||
         bail "cannot stage the binaries and tests in $stage"

@@ -5,14 +5,21 @@
 //     host's root reachable at /oldroot; the new root is another tmpfs at
 //     /newroot. (Binding host paths from /oldroot, not from "/", means a
 //     source under the host's /tmp is still reachable after step 2.)
-//  3. Apply the ops in order: sources under /oldroot, destinations under
-//     /newroot.
+//  3. Apply the ops in order, through file descriptors: every destination
+//     is resolved inside /newroot with openat2(RESOLVE_IN_ROOT), so a
+//     symlink — say one the sandbox planted in a writable bind during an
+//     earlier run — can never lead a mount or a written file out of the
+//     new root; a destination that is itself a symlink is refused. Every
+//     host source (already resolved by realpath on the host) is opened with
+//     RESOLVE_NO_SYMLINKS: a symlink found there now was swapped in after
+//     the check, and mounts nothing. Mounts are made detached (open_tree,
+//     fsmount), get their flags while detached, and are attached by fd.
 //  4. pivot_root(".", ".") inside /newroot and detach the old root, so no
 //     path leads back to the host; remount the root read-only.
 #include "sandbox/rootfs.hpp"
 
 #include <fcntl.h>
-#include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +29,7 @@
 
 #include "core/path.hpp"
 #include "log/log.hpp"
+#include "sys/mount_api.hpp"
 #include "sys/syscalls.hpp"
 
 namespace sbx::sandbox {
@@ -29,10 +37,16 @@ namespace {
 
 using core::MountKind;
 using core::MountOp;
+using sys::UniqueFd;
 
 constexpr const char* kStaging = "/tmp";
 constexpr const char* kOldRoot = "/oldroot";
 constexpr const char* kNewRoot = "/newroot";
+
+// Symlinks inside the new root are followed, but "/" and ".." stop at it.
+constexpr uint64_t kInRoot = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+// Host sources were resolved before clone(); no symlink may appear since.
+constexpr uint64_t kNoSymlinks = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 
 std::string octal_mode(uint32_t mode) {
     char buf[16];
@@ -40,114 +54,192 @@ std::string octal_mode(uint32_t mode) {
     return buf;
 }
 
-std::string host_path(const std::string& source) { return core::join_path(kOldRoot, source); }
-std::string inside(const std::string& dest) { return core::join_path(kNewRoot, dest); }
+std::string relative(const std::string& absolute) { return absolute == "/" ? "." : absolute.substr(1); }
 
-void make_parents(const std::string& dest) { sys::make_dirs(core::parent_path(dest), 0755); }
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-void mount_tmpfs(const std::string& target, uint32_t mode, const std::optional<uint64_t>& size,
-                 const std::string& what) {
-    std::string data = "mode=" + octal_mode(mode);
-    if (size) data += ",size=" + std::to_string(*size);
-    sys::mount_checked("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, data, what);
+// The root under construction and the host's old root, as directory fds.
+class Tree {
+public:
+    Tree()
+        : root_(sys::open_checked(kNewRoot, O_PATH | O_DIRECTORY)),
+          host_(sys::open_checked(kOldRoot, O_PATH | O_DIRECTORY)) {}
+
+    // The directory `path` inside the new root; missing components are
+    // created (0755, the last one `mode`). Each prefix is resolved from the
+    // root again, so an absolute symlink means the sandbox's "/", not a
+    // subdirectory's.
+    UniqueFd dir(const std::string& path, mode_t mode = 0755) const {
+        UniqueFd current = sys::open_at2(root_.get(), ".", O_PATH | O_DIRECTORY, kInRoot, "open /");
+        std::string prefix;
+        size_t start = 1;
+        while (start <= path.size() && path != "/") {
+            size_t end = path.find('/', start);
+            if (end == std::string::npos) end = path.size();
+            const std::string name = path.substr(start, end - start);
+            prefix += "/" + name;
+            const mode_t this_mode = end == path.size() ? mode : 0755;
+            if (::mkdirat(current.get(), name.c_str(), this_mode) != 0 && errno != EEXIST)
+                sys::throw_errno("mkdir " + prefix);
+            current = sys::open_at2(root_.get(), relative(prefix), O_PATH | O_DIRECTORY, kInRoot, "open " + prefix);
+            start = end + 1;
+        }
+        return current;
+    }
+
+    // A mount point at `dest`: a directory, or an empty file for a file
+    // source. Never a symlink: mounting "over" one would follow it.
+    UniqueFd mount_point(const std::string& dest, bool directory) const {
+        UniqueFd parent = dir(core::parent_path(dest));
+        const std::string name = base_name(dest);
+        int made = directory ? ::mkdirat(parent.get(), name.c_str(), 0755)
+                             : ::mknodat(parent.get(), name.c_str(), S_IFREG | 0644, 0);
+        if (made != 0 && errno != EEXIST) sys::throw_errno("create mount point " + dest);
+        const int fd = ::openat(parent.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) sys::throw_errno("open mount point " + dest);
+        UniqueFd point(fd);
+        struct stat st {};
+        if (::fstat(point.get(), &st) != 0) sys::throw_errno("stat mount point " + dest);
+        if (S_ISLNK(st.st_mode))
+            throw Error(ErrorKind::Setup, "mount point " + dest + " is a symlink; refusing to mount over it", ELOOP);
+        if (S_ISDIR(st.st_mode) != directory)
+            throw Error(ErrorKind::Setup,
+                        "mount point " + dest + " exists and is " + (directory ? "not a directory" : "a directory"),
+                        directory ? ENOTDIR : EISDIR);
+        return point;
+    }
+
+    // The parent directory of `dest` and its last component.
+    std::pair<UniqueFd, std::string> parent_of(const std::string& dest) const {
+        return {dir(core::parent_path(dest)), base_name(dest)};
+    }
+
+    UniqueFd host_path(const std::string& source, const std::string& what) const {
+        return sys::open_at2(host_.get(), relative(source), O_PATH, kNoSymlinks, what);
+    }
+
+private:
+    UniqueFd root_;
+    UniqueFd host_;
+};
+
+bool is_directory(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void bind_mount(const std::string& source, const std::string& dest, MountKind kind) {
-    const std::string what = std::string(core::mount_kind_name(kind)) + " " + source + " -> " + dest;
-    const std::string src = host_path(source);
-    const std::string dst = inside(dest);
-    make_parents(dst);
-    // The mount point must be of the source's kind: a directory for a
-    // directory, an empty file for anything else.
-    if (sys::is_directory(src))
-        sys::make_dirs(dst, 0755);
-    else
-        sys::make_file(dst, 0644);
-    sys::mount_checked(src.c_str(), dst, nullptr, MS_BIND | MS_REC, "", what);
-    // Flags apply to the whole bound tree, submounts included, in one call.
-    // Only set, never cleared: flags the host locked (nosuid, nodev, ro) stay.
+void bind_mount(const Tree& tree, const MountOp& op) {
+    const std::string what = std::string(core::mount_kind_name(op.kind)) + " " + op.source + " -> " + op.dest;
+    UniqueFd source = tree.host_path(op.source, what);
+    UniqueFd point = tree.mount_point(op.dest, is_directory(source.get()));
+    UniqueFd copy = sys::clone_tree(source.get(), what);
+    // Flags go on the detached copy, submounts included, before anything
+    // inside can see it. Only set, never cleared: what the host locked stays.
     uint64_t attrs = MOUNT_ATTR_NOSUID;
-    if (kind != MountKind::DevBind) attrs |= MOUNT_ATTR_NODEV;
-    if (kind == MountKind::RoBind) attrs |= MOUNT_ATTR_RDONLY;
-    sys::set_mount_attrs_recursive(dst, attrs, what + " (set nosuid,nodev,ro)");
+    if (op.kind != MountKind::DevBind) attrs |= MOUNT_ATTR_NODEV;
+    if (op.kind == MountKind::RoBind) attrs |= MOUNT_ATTR_RDONLY;
+    sys::set_attrs(copy.get(), attrs, true, what + " (nosuid,nodev,ro)");
+    sys::attach(copy.get(), point.get(), what);
+}
+
+void mount_new(const Tree& tree, const char* fstype, const std::string& dest,
+               const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs, mode_t dir_mode = 0755) {
+    const std::string what = std::string(fstype) + " on " + dest;
+    UniqueFd point = tree.dir(dest, dir_mode);
+    UniqueFd fs = sys::new_mount(fstype, options, attrs, what);
+    sys::attach(fs.get(), point.get(), what);
+}
+
+void make_symlink(const Tree& tree, const std::string& target, const std::string& dest) {
+    auto [parent, name] = tree.parent_of(dest);
+    if (::symlinkat(target.c_str(), parent.get(), name.c_str()) == 0) return;
+    const int err = errno;
+    // An identical link already there (two profiles asking for the same) is fine.
+    char buf[4096];
+    ssize_t n = ::readlinkat(parent.get(), name.c_str(), buf, sizeof buf);
+    if (err == EEXIST && n >= 0 && std::string(buf, static_cast<size_t>(n)) == target) return;
+    sys::throw_errno("symlink " + dest + " -> " + target, err);
+}
+
+// Covers paths under a fresh /proc that would let a process reach the
+// kernel: a read-only copy of each is stacked on itself.
+void cover_proc(const Tree& tree, const std::string& proc) {
+    for (const char* sub : {"sys", "sysrq-trigger", "irq", "bus"}) {
+        const std::string path = proc + "/" + sub;
+        UniqueFd fd;
+        try {
+            fd = sys::open_at2(tree.dir(proc).get(), sub, O_PATH | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+                               "open " + path);
+        } catch (const Error& e) {
+            if (e.error_number() == ENOENT) continue;  // not every kernel has every one
+            throw;
+        }
+        UniqueFd copy = sys::clone_tree(fd.get(), "read-only " + path);
+        sys::set_attrs(copy.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, true,
+                       "read-only " + path);
+        sys::attach(copy.get(), fd.get(), "read-only " + path);
+    }
 }
 
 // A minimal /dev: a few harmless host devices bound in, a private devpts,
 // a tmpfs for shm and the usual symlinks.
-void make_dev(const std::string& dest) {
-    const std::string dev = inside(dest);
-    sys::make_dirs(dev, 0755);
+void make_dev(const Tree& tree, const std::string& dest) {
     // Not nodev: the bound device nodes below must work. The kernel marks a
     // tmpfs mounted in a user namespace nodev for nodes created in it anyway.
-    sys::mount_checked("tmpfs", dev, "tmpfs", MS_NOSUID, "mode=0755", "tmpfs on " + dest);
+    mount_new(tree, "tmpfs", dest, {{"mode", "0755"}}, MOUNT_ATTR_NOSUID);
     for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
-        const std::string src = std::string(kOldRoot) + "/dev/" + node;
-        const std::string dst = dev + "/" + node;
-        sys::make_file(dst, 0666);
-        sys::mount_checked(src.c_str(), dst, nullptr, MS_BIND, "", "bind /dev/" + std::string(node));
-        sys::set_mount_attrs_recursive(dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-                                       "bind /dev/" + std::string(node) + " (set nosuid,noexec)");
+        const std::string host = std::string("/dev/") + node;
+        const std::string what = "bind " + host;
+        UniqueFd source = tree.host_path(host, what);
+        UniqueFd point = tree.mount_point(dest + "/" + node, false);
+        UniqueFd copy = sys::clone_tree(source.get(), what);
+        sys::set_attrs(copy.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true, what + " (nosuid,noexec)");
+        sys::attach(copy.get(), point.get(), what);
     }
-    sys::make_dirs(dev + "/pts", 0755);
-    sys::mount_checked("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620",
-                       "devpts on " + dest + "/pts");
-    sys::make_dirs(dev + "/shm", 01777);
-    mount_tmpfs(dev + "/shm", 01777, std::nullopt, "tmpfs on " + dest + "/shm");
+    mount_new(tree, "devpts", dest + "/pts", {{"ptmxmode", "0666"}, {"mode", "620"}},
+              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+    mount_new(tree, "tmpfs", dest + "/shm", {{"mode", "01777"}}, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 01777);
     const std::array<std::pair<const char*, const char*>, 6> links{{{"ptmx", "pts/ptmx"},
                                                                     {"fd", "/proc/self/fd"},
                                                                     {"stdin", "/proc/self/fd/0"},
                                                                     {"stdout", "/proc/self/fd/1"},
                                                                     {"stderr", "/proc/self/fd/2"},
                                                                     {"core", "/proc/kcore"}}};
-    for (const auto& [name, target] : links) {
-        const std::string link = dev + "/" + name;
-        if (::symlink(target, link.c_str()) != 0) sys::throw_errno("symlink " + dest + "/" + name + " -> " + target);
-    }
+    for (const auto& [name, target] : links) make_symlink(tree, target, dest + "/" + name);
 }
 
-void make_symlink(const MountOp& op) {
-    const std::string link = inside(op.dest);
-    make_parents(link);
-    if (::symlink(op.source.c_str(), link.c_str()) == 0) return;
-    int err = errno;
-    // An identical link already there (two profiles asking for the same) is fine.
-    char buf[4096];
-    ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
-    if (err == EEXIST && n >= 0 && std::string(buf, static_cast<size_t>(n)) == op.source) return;
-    sys::throw_errno("symlink " + op.dest + " -> " + op.source, err);
+void write_file(const Tree& tree, const MountOp& op) {
+    auto [parent, name] = tree.parent_of(op.dest);
+    const int fd = ::openat(parent.get(), name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                            static_cast<mode_t>(op.mode));
+    if (fd < 0) sys::throw_errno("write " + op.dest);
+    UniqueFd file(fd);
+    sys::write_all(file.get(), op.content, "write " + op.dest);
+    if (::fchmod(file.get(), static_cast<mode_t>(op.mode)) != 0) sys::throw_errno("chmod " + op.dest);
 }
 
-void write_file(const MountOp& op) {
-    const std::string path = inside(op.dest);
-    make_parents(path);
-    sys::UniqueFd fd = sys::open_checked(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, static_cast<mode_t>(op.mode));
-    sys::write_all(fd.get(), op.content, "write " + op.dest);
-    if (::fchmod(fd.get(), static_cast<mode_t>(op.mode)) != 0) sys::throw_errno("chmod " + op.dest);
-}
-
-void apply(const MountOp& op) {
+void apply(const Tree& tree, const MountOp& op) {
     spdlog::debug("{} {}{}", core::mount_kind_name(op.kind), op.source.empty() ? "" : op.source + " -> ", op.dest);
-    const std::string dst = inside(op.dest);
+    constexpr uint64_t kNoSuidDevExec = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
     switch (op.kind) {
     case MountKind::Bind:
     case MountKind::RoBind:
-    case MountKind::DevBind: bind_mount(op.source, op.dest, op.kind); break;
-    case MountKind::Tmpfs:
-        sys::make_dirs(dst, 0755);
-        mount_tmpfs(dst, op.mode, op.size, "tmpfs on " + op.dest);
+    case MountKind::DevBind: bind_mount(tree, op); break;
+    case MountKind::Tmpfs: {
+        std::vector<std::pair<std::string, std::string>> options{{"mode", octal_mode(op.mode)}};
+        if (op.size) options.emplace_back("size", std::to_string(*op.size));
+        mount_new(tree, "tmpfs", op.dest, options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         break;
+    }
     case MountKind::Proc:
-        sys::make_dirs(dst, 0755);
-        sys::mount_checked("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "", "proc on " + op.dest);
+        mount_new(tree, "proc", op.dest, {}, kNoSuidDevExec);
+        cover_proc(tree, op.dest);
         break;
-    case MountKind::Dev: make_dev(op.dest); break;
-    case MountKind::Mqueue:
-        sys::make_dirs(dst, 0755);
-        sys::mount_checked("mqueue", dst, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, "", "mqueue on " + op.dest);
-        break;
-    case MountKind::Dir: sys::make_dirs(dst, static_cast<mode_t>(op.mode)); break;
-    case MountKind::Symlink: make_symlink(op); break;
-    case MountKind::File: write_file(op); break;
+    case MountKind::Dev: make_dev(tree, op.dest); break;
+    case MountKind::Mqueue: mount_new(tree, "mqueue", op.dest, {}, kNoSuidDevExec); break;
+    case MountKind::Dir: tree.dir(op.dest, static_cast<mode_t>(op.mode)); break;
+    case MountKind::Symlink: make_symlink(tree, op.source, op.dest); break;
+    case MountKind::File: write_file(tree, op); break;
     }
 }
 
@@ -173,7 +265,10 @@ void build_root_and_pivot(const core::SandboxPlan& plan) {
     sys::pivot_root_checked(kStaging, std::string(kStaging) + kOldRoot);
     chdir_checked("/");
 
-    for (const auto& op : plan.mounts) apply(op);
+    {
+        const Tree tree;
+        for (const auto& op : plan.mounts) apply(tree, op);
+    }
 
     spdlog::debug("pivot_root into the new root");
     chdir_checked(kNewRoot);

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
         sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
         if (!options.dry_run) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
+        sbx::core::protect_own_folders(plan, sbx::sys::real_path);
+        if (!options.dry_run) sbx::sandbox::create_missing_sources(plan);
 
         if (!options.export_seccomp.empty()) {
             sbx::sandbox::export_seccomp(plan.seccomp, options.export_seccomp);

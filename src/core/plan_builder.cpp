@@ -122,8 +122,8 @@ void add_mount(std::vector<MountOp>& mounts, MountOp op, const std::string& file
     auto same = std::find_if(mounts.begin(), mounts.end(), [&](const MountOp& m) { return m.dest == op.dest; });
     if (same != mounts.end()) {
         if (file != "command line" && same->origin.starts_with(file + ":"))
-            throw Error(ErrorKind::Usage, op.origin + ": duplicate destination " + op.dest + " (first at " +
-                                              same->origin + ")");
+            throw Error(ErrorKind::Usage,
+                        op.origin + ": duplicate destination " + op.dest + " (first at " + same->origin + ")");
         mounts.erase(same);
     }
     mounts.push_back(std::move(op));
@@ -153,6 +153,14 @@ std::vector<RlimitSetting> rlimit_settings(const LimitsSpec& limits) {
     return out;
 }
 
+// Parents before children: a mount at /a would hide one at /a/b made
+// before it. Stable, so entries at the same depth keep their order and a
+// later one stacks over an earlier one.
+void sort_parents_first(std::vector<MountOp>& mounts) {
+    std::stable_sort(mounts.begin(), mounts.end(),
+                     [](const MountOp& a, const MountOp& b) { return path_depth(a.dest) < path_depth(b.dest); });
+}
+
 IdMapping id_mapping(const std::optional<Located<Identity>>& choice, uint32_t host_id) {
     const bool root = choice && choice->value == Identity::Root;
     return IdMapping{root ? 0u : host_id, host_id};
@@ -175,11 +183,7 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 
     for (const auto& entry : profile.mounts) add_mount(plan.mounts, to_mount_op(entry, plan.ns), entry.loc.file);
     for (const auto& entry : overrides.mounts) add_mount(plan.mounts, to_mount_op(entry, plan.ns), "command line");
-    // Parents before children: a mount at /a would hide one at /a/b made
-    // before it. Stable, so entries at the same depth keep the order written
-    // and a later one stacks over an earlier one (command line last).
-    std::stable_sort(plan.mounts.begin(), plan.mounts.end(),
-                     [](const MountOp& a, const MountOp& b) { return path_depth(a.dest) < path_depth(b.dest); });
+    sort_parents_first(plan.mounts);  // the command line's entries last among equals
 
     if (overrides.hostname) {
         if (!plan.ns.uts) fail_at(SourceLoc{"command line"}, "--hostname needs a new uts namespace");
@@ -249,6 +253,39 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         }
     }
     plan.mounts = std::move(kept);
+}
+
+namespace {
+
+// realpath of the deepest existing ancestor, plus the missing rest.
+std::string resolve_leniently(const std::string& path, const SourceResolver& resolve) {
+    if (auto real = resolve(path)) return *real;
+    if (path == "/" || path.empty()) return "/";
+    const std::string parent = parent_path(path);
+    return join_path(resolve_leniently(parent, resolve), path.substr(parent == "/" ? 1 : parent.size() + 1));
+}
+
+}  // namespace
+
+void protect_own_folders(SandboxPlan& plan, const SourceResolver& resolve) {
+    std::vector<MountOp> covers;
+    for (const auto& wanted : plan.protected_paths) {
+        const std::string folder = resolve_leniently(wanted, resolve);
+        for (const auto& op : plan.mounts) {
+            const bool writable = op.kind == MountKind::Bind || op.kind == MountKind::DevBind;
+            if (!writable || !is_under(folder, op.source)) continue;
+            MountOp cover;
+            cover.kind = MountKind::RoBind;
+            cover.source = folder;
+            cover.dest = join_path(op.dest, folder.substr(op.source == "/" ? 0 : op.source.size()));
+            cover.create = true;
+            cover.origin = "sbx: its own folder stays read-only";
+            covers.push_back(std::move(cover));
+        }
+    }
+    if (covers.empty()) return;
+    for (auto& cover : covers) plan.mounts.push_back(std::move(cover));
+    sort_parents_first(plan.mounts);
 }
 
 }  // namespace sbx::core

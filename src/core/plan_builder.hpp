@@ -24,6 +24,15 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 using SourceResolver = std::function<std::optional<std::string>(const std::string&)>;
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve);
 
+// Keeps sbx's own folders (plan.protected_paths: its config, profiles and
+// state) read-only wherever a writable bind exposes them inside, whether
+// they exist yet or not: a read-only bind of each is added over the place it
+// appears, marked `create` so the launcher makes a missing one first.
+// Otherwise a sandbox given the user's home could edit the profiles or swap
+// a persistent folder for a symlink that a later sandbox would bind.
+// Call after check_sources; `resolve` is realpath(3).
+void protect_own_folders(SandboxPlan& plan, const SourceResolver& resolve);
+
 // The text `sbx --dry-run` prints.
 std::string describe(const SandboxPlan& plan);
 

@@ -143,9 +143,9 @@ void bind_mount(const Tree& tree, const MountOp& op) {
 }
 
 void mount_new(const Tree& tree, const char* fstype, const std::string& dest,
-               const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs, mode_t dir_mode = 0755) {
+               const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs) {
     const std::string what = std::string(fstype) + " on " + dest;
-    UniqueFd point = tree.dir(dest, dir_mode);
+    UniqueFd point = tree.mount_point(dest, true);
     UniqueFd fs = sys::new_mount(fstype, options, attrs, what);
     sys::attach(fs.get(), point.get(), what);
 }
@@ -198,7 +198,7 @@ void make_dev(const Tree& tree, const std::string& dest) {
     }
     mount_new(tree, "devpts", dest + "/pts", {{"ptmxmode", "0666"}, {"mode", "620"}},
               MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-    mount_new(tree, "tmpfs", dest + "/shm", {{"mode", "01777"}}, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 01777);
+    mount_new(tree, "tmpfs", dest + "/shm", {{"mode", "01777"}}, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     const std::array<std::pair<const char*, const char*>, 6> links{{{"ptmx", "pts/ptmx"},
                                                                     {"fd", "/proc/self/fd"},
                                                                     {"stdin", "/proc/self/fd/0"},

@@ -45,8 +45,8 @@ UniqueFd clone_tree(int fd, const std::string& what) {
     return UniqueFd(tree);
 }
 
-UniqueFd new_mount(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options,
-                   uint64_t attrs, const std::string& what) {
+UniqueFd new_mount(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs,
+                   const std::string& what) {
     UniqueFd fs(::fsopen(fstype, FSOPEN_CLOEXEC));
     if (!fs) throw_mount_api(what, "fsopen", "5.2");
     for (const auto& [key, value] : options) {

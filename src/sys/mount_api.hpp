@@ -25,8 +25,8 @@ UniqueFd clone_tree(int fd, const std::string& what);
 
 // A detached new mount of `fstype` with string `options` (fsopen, fsconfig,
 // fsmount) carrying `attrs` (MOUNT_ATTR_*).
-UniqueFd new_mount(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options,
-                   uint64_t attrs, const std::string& what);
+UniqueFd new_mount(const char* fstype, const std::vector<std::pair<std::string, std::string>>& options, uint64_t attrs,
+                   const std::string& what);
 
 // mount_setattr on the tree at `fd` (AT_EMPTY_PATH), recursively or not.
 void set_attrs(int fd, uint64_t attr_set, bool recursive, const std::string& what);

@@ -308,7 +308,8 @@ TEST_CASE("a destination written twice in one file is an error naming both place
 TEST_CASE("an including profile replaces an included entry for the same destination") {
     const HostFacts host = test_host();
     const std::map<std::string, std::string> files = {
-        {"/p/base.toml", "[[mount]]\ntype = \"tmpfs\"\ndest = \"/home/alice\"\n[[mount]]\ntype = \"tmpfs\"\ndest = \"/tmp\"\n"},
+        {"/p/base.toml",
+         "[[mount]]\ntype = \"tmpfs\"\ndest = \"/home/alice\"\n[[mount]]\ntype = \"tmpfs\"\ndest = \"/tmp\"\n"},
     };
     FileReader read = [&](const std::string& path) -> std::optional<std::string> {
         auto it = files.find(path);
@@ -374,12 +375,64 @@ TEST_CASE("interactive profiles get a pty only on a terminal; --pty always") {
 TEST_CASE("bad hardening values are refused at their location") {
     CHECK(usage_error_of("[capabilities]\nkeep = [\"CAP_NOPE\"]\n") ==
           "/p/test.toml:2:9: unknown capability \"CAP_NOPE\" (see capabilities(7))");
-    CHECK_THAT(usage_error_of("[limits]\nnofile = -1\n"), Catch::StartsWith("/p/test.toml:2:10: `limits.nofile` must be"));
+    CHECK_THAT(usage_error_of("[limits]\nnofile = -1\n"),
+               Catch::StartsWith("/p/test.toml:2:10: `limits.nofile` must be"));
     CHECK_THAT(usage_error_of("[limits]\nas = \"12bogus\"\n"), Catch::StartsWith("/p/test.toml:2:6: invalid size"));
     CHECK_THAT(usage_error_of("[cgroup]\ncpus = 0\n"), Catch::StartsWith("/p/test.toml:2:8: `cgroup.cpus` must be"));
     CHECK_THAT(usage_error_of("[seccomp]\npolicy = \"strict\"\n"),
                Catch::StartsWith("/p/test.toml:2:10: `seccomp.policy` must be"));
     CHECK_THAT(usage_error_of("[landlock]\nmin-abi = \"7\"\n"),
                Catch::StartsWith("/p/test.toml:2:11: `landlock.min-abi` must be"));
-    CHECK_THAT(usage_error_of("[limits]\nbogus = 1\n"), Catch::StartsWith("/p/test.toml:2:1: unknown key `bogus` in [limits]"));
+    CHECK_THAT(usage_error_of("[limits]\nbogus = 1\n"),
+               Catch::StartsWith("/p/test.toml:2:1: unknown key `bogus` in [limits]"));
+}
+
+TEST_CASE("sbx's own folders stay read-only where a writable bind exposes them") {
+    SandboxPlan plan = plan_of(R"(
+[[mount]]
+type = "bind"
+source = "/home/alice"
+[[mount]]
+type = "ro-bind"
+source = "/home/alice/.local"
+dest = "/ro"
+[[mount]]
+type = "bind"
+source = "/home/alice/.local/share/sbx/browser/home"
+dest = "/home/alice/inner"
+)");
+    // ~/.config/sbx does not exist yet; ~/.local/share/sbx does.
+    auto resolve = [](const std::string& p) -> std::optional<std::string> {
+        if (p.starts_with("/home/alice/.config/sbx")) return std::nullopt;
+        return p;
+    };
+    check_sources(plan, resolve);
+    protect_own_folders(plan, resolve);
+    std::vector<std::string> covers;
+    for (const auto& op : plan.mounts)
+        if (op.origin == "sbx: its own folder stays read-only") {
+            CHECK(op.kind == MountKind::RoBind);
+            CHECK(op.create);
+            CHECK(op.source == op.dest);
+            covers.push_back(op.dest);
+        }
+    // Only the writable bind of the home exposes them; the ro-bind and the
+    // bind of a folder below sbx's own do not.
+    CHECK(covers == std::vector<std::string>{"/home/alice/.config/sbx", "/home/alice/.local/share/sbx"});
+    // Parents first: the covers come after the home they lie in.
+    CHECK(plan.mounts.front().dest == "/ro");
+    CHECK(plan.mounts.back().dest == "/home/alice/.local/share/sbx");
+}
+
+TEST_CASE("a bind at another destination moves the cover with it") {
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice", "/h"));
+    SandboxPlan plan = plan_of("", ov);
+    auto same = [](const std::string& p) -> std::optional<std::string> { return p; };
+    check_sources(plan, same);
+    protect_own_folders(plan, same);
+    REQUIRE(plan.mounts.size() == 3);
+    CHECK(plan.mounts[1].source == "/home/alice/.config/sbx");
+    CHECK(plan.mounts[1].dest == "/h/.config/sbx");
+    CHECK(plan.mounts[2].dest == "/h/.local/share/sbx");
 }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/plan_builder.hpp"
+#include "core/seccomp_policy.hpp"
 
 namespace sbx::core {
 
@@ -101,7 +102,7 @@ std::string describe_rule(const SeccompRule& rule) {
         out << "==0x" << std::hex << c.value << std::dec;
     }
     switch (rule.action) {
-    case SeccompAction::Errno: out << " -> errno " << rule.error; break;
+    case SeccompAction::Errno: out << " -> " << errno_name(rule.error); break;
     case SeccompAction::Kill: out << " -> kill"; break;
     case SeccompAction::Log: out << " -> log"; break;
     }

@@ -3,13 +3,40 @@
 // the result with libseccomp.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "core/plan.hpp"
 #include "core/profile.hpp"
 
 namespace sbx::core {
 
-// Throws Usage at the entry's location for an unknown syscall name, a bad
-// "NAME:ERRNO" / "NAME:kill" form or an unknown errno name.
+// The default policy, then the profile's adjustments, in this order:
+//   policy = "none"        no filter at all (names are still checked)
+//   nested-userns = true   the CLONE_NEWUSER rules are left out
+//   allow = [NAME...]      every default rule for NAME is removed
+//   deny = [ENTRY...]      "NAME" (EPERM), "NAME:ERRNO" or "NAME:kill"; each
+//                          entry replaces every earlier rule for NAME
+//   log = true             every action becomes Log (logged, then allowed)
+// Throws Usage at the entry's location for an unknown system call name, a
+// bad entry form or an unknown errno name.
 SeccompPlan build_seccomp_plan(const SeccompSpec& spec);
+
+// "EPERM" -> 1, ...; nullopt for an unknown name. Linux errno names.
+std::optional<int> errno_number(std::string_view name);
+// 1 -> "EPERM"; the number in decimal when it has no name.
+std::string errno_name(int number);
+
+// A cube of 32-bit values: x belongs when (x & mask) == value.
+using BitCube = std::pair<uint32_t, uint32_t>;
+
+// Cubes whose union is every 32-bit value outside `allowed`, each disjoint
+// from `allowed`. Lets "argument not in a set" be written as masked-equal
+// rules (libseccomp allows one comparison per argument and rule).
+std::vector<BitCube> cover_outside(const std::vector<uint32_t>& allowed);
 
 }  // namespace sbx::core

@@ -7,6 +7,8 @@ namespace sbx::log {
 void init(bool verbose) {
     // A synchronous, unlocked stderr sink: sbx is single-threaded and the
     // logger must keep working in the child after clone().
+    // Called again once --verbose is known: replace, don't re-register.
+    spdlog::drop("sbx");
     auto logger = spdlog::stderr_logger_st("sbx");
     logger->set_pattern(verbose ? "sbx[%P]: %v" : "sbx: %v");
     logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);

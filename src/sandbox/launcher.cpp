@@ -13,6 +13,7 @@
 #include "sandbox/launcher.hpp"
 
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -30,8 +31,10 @@
 
 #include "init/init.hpp"
 #include "log/log.hpp"
+#include "sandbox/cgroup.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/limits.hpp"
+#include "sandbox/pty.hpp"
 #include "sandbox/rootfs.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/security.hpp"
@@ -45,6 +48,7 @@ namespace {
 constexpr int kSetupFailed = 125;
 constexpr int kCannotExecute = 126;
 constexpr int kNotFound = 127;
+constexpr int kTimedOut = 124;  // like timeout(1)
 
 unsigned long clone_flags(const core::NamespacePlan& ns) {
     unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS;
@@ -126,7 +130,7 @@ bool launcher_is_gone(int alive_fd) {
     return ::poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLIN)) != 0;
 }
 
-[[noreturn]] void exec_target(const core::SandboxPlan& plan, mode_t caller_umask) {
+[[noreturn]] void exec_target(const core::SandboxPlan& plan, mode_t caller_umask, int pty_slave) {
     try {
         // A fresh signal mask: the supervised signals were blocked only for
         // the launcher's signalfd.
@@ -135,13 +139,23 @@ bool launcher_is_gone(int alive_fd) {
         if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) sys::throw_errno("sigprocmask");
         ::umask(caller_umask);
         if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
-        if (plan.new_session) {
+        if (pty_slave >= 0) {
+            // Its own session on the sandbox's pty: job control works, and
+            // the launching terminal is out of reach all the same.
+            attach_terminal(pty_slave);
+        } else if (plan.new_session) {
             // The target cannot reach the launching terminal (TIOCSTI).
             spdlog::debug("setsid");
             if (::setsid() < 0) sys::throw_errno("setsid");
         }
         spdlog::debug("chdir {}", plan.chdir);
         if (::chdir(plan.chdir.c_str()) != 0) sys::throw_errno("chdir " + plan.chdir);
+        // The working directory must lie inside the new root: a descriptor
+        // leaked from the host as cwd would make getcwd() "(unreachable)"
+        // (runc CVE-2024-21626).
+        char cwd[4096];
+        if (::getcwd(cwd, sizeof cwd) == nullptr || cwd[0] != '/')
+            throw Error(ErrorKind::Setup, "the working directory " + plan.chdir + " is outside the sandbox", EACCES);
         apply_rlimits(plan.rlimits);
         drop_capabilities(plan.keep_caps);
         set_no_new_privs();
@@ -172,14 +186,22 @@ bool launcher_is_gone(int alive_fd) {
     ::_exit(kSetupFailed);
 }
 
-[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, int alive_fd) {
+// Closes every descriptor from 3 up except `keep` (-1: none).
+void close_inherited(int keep) {
+    if (keep > 3 && ::close_range(3, static_cast<unsigned>(keep) - 1, 0) != 0) sys::throw_errno("close_range(3, keep)");
+    const unsigned from = keep >= 3 ? static_cast<unsigned>(keep) + 1 : 3;
+    if (::close_range(from, ~0U, 0) != 0) sys::throw_errno("close_range(" + std::to_string(from) + ", ~0)");
+}
+
+[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, int alive_fd, int pty_sock) {
     try {
         if (plan.die_with_parent) {
             if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
             if (launcher_is_gone(alive_fd)) ::_exit(kSetupFailed);
         }
-        // Nothing the launcher inherited reaches the sandbox.
-        if (::close_range(3, ~0U, 0) != 0) sys::throw_errno("close_range(3, ~0)");
+        // Nothing the launcher inherited reaches the sandbox (but the
+        // socket the pty's master goes back on).
+        close_inherited(pty_sock);
         // Exact modes for what setup creates; the target gets the caller's umask back.
         const mode_t caller_umask = ::umask(0);
 
@@ -202,11 +224,25 @@ bool launcher_is_gone(int alive_fd) {
         // through the launcher.
         if (plan.new_session && ::setsid() < 0) sys::throw_errno("setsid (init)");
 
+        InnerPty pty;
+        if (pty_sock >= 0) {
+            // Allocated after pivot_root, from the sandbox's own devpts.
+            pty = open_inner_pty();
+            send_fd(pty_sock, pty.master.get(), "send the pty master to the launcher");
+            pty.master.reset();
+            ::close(pty_sock);
+        }
         pid_t target = ::fork();
         if (target < 0) sys::throw_errno("fork the target");
-        if (target == 0) exec_target(plan, caller_umask);
+        if (target == 0) exec_target(plan, caller_umask, pty.slave.get());
         spdlog::debug("target is pid {}", target);
-        ::_exit(init::supervise(target, plan.new_session));
+        // Only the target holds the inner terminal: the launcher sees
+        // end-of-file on the master once the target and its children close it.
+        pty.slave.reset();
+        init::Supervision supervision;
+        supervision.child = target;
+        supervision.forward_terminal_signals = plan.new_session;
+        ::_exit(init::supervise(supervision).status);
     } catch (const Error& e) {
         spdlog::error("{}", e.what());
     } catch (const std::exception& e) {
@@ -225,6 +261,26 @@ void create_missing_sources(const core::SandboxPlan& plan) {
     }
 }
 
+namespace {
+
+// The raw system calls, not glibc's clone(): fork semantics (the child
+// continues on a copy of this stack) with namespace flags. With a cgroup,
+// clone3 places the child in it atomically (CLONE_INTO_CGROUP, Linux 5.7).
+long clone_sandbox(const core::SandboxPlan& plan, const SandboxCgroup* cgroup) {
+    if (cgroup == nullptr) {
+        spdlog::debug("clone({})", flag_names(plan.ns));
+        return ::syscall(SYS_clone, clone_flags(plan.ns) | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    }
+    spdlog::debug("clone3({}|CLONE_INTO_CGROUP {})", flag_names(plan.ns), cgroup->path());
+    struct clone_args args {};
+    args.flags = clone_flags(plan.ns) | CLONE_INTO_CGROUP;
+    args.exit_signal = SIGCHLD;
+    args.cgroup = static_cast<__u64>(static_cast<unsigned>(cgroup->fd()));
+    return ::syscall(SYS_clone3, &args, sizeof args);
+}
+
+}  // namespace
+
 int run(const core::SandboxPlan& plan) {
     // A caller that ignores SIGCHLD would make the kernel reap our child
     // and leave us without its status.
@@ -236,17 +292,48 @@ int run(const core::SandboxPlan& plan) {
     sys::UniqueFd alive_read(alive[0]);
     sys::UniqueFd alive_write(alive[1]);
 
-    spdlog::debug("clone({})", flag_names(plan.ns));
-    // The raw system call, not glibc's clone(): fork semantics (the child
-    // continues on a copy of this stack) with namespace flags.
-    const long pid = ::syscall(SYS_clone, clone_flags(plan.ns) | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    // The pty's master comes back from inside the sandbox on this socket.
+    sys::UniqueFd pty_ours, pty_theirs;
+    if (plan.pty) {
+        int pair[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+            sys::throw_errno("socketpair for the pty");
+        pty_ours.reset(pair[0]);
+        pty_theirs.reset(pair[1]);
+    }
+    // Fails closed (or warns) before anything is created in the sandbox.
+    const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
+
+    const long pid = clone_sandbox(plan, cgroup.get());
     if (pid < 0) throw_clone_error(errno);
     if (pid == 0) {
         alive_write.reset();
-        sandbox_main(plan, alive_read.get());
+        pty_ours.reset();
+        sandbox_main(plan, alive_read.get(), pty_theirs.get());
     }
     alive_read.reset();
-    return init::supervise(static_cast<pid_t>(pid), plan.new_session);
+    pty_theirs.reset();
+
+    init::Outcome outcome;
+    {
+        std::unique_ptr<PtyProxy> proxy;
+        if (plan.pty) {
+            // A caller's stdout that goes away must not kill us with the
+            // outer terminal still raw (the sandbox keeps its own disposition).
+            ::signal(SIGPIPE, SIG_IGN);
+            proxy = std::make_unique<PtyProxy>(std::move(pty_ours));
+        }
+        init::Supervision supervision;
+        supervision.child = static_cast<pid_t>(pid);
+        supervision.forward_terminal_signals = plan.new_session || plan.pty;
+        supervision.timeout = plan.timeout;
+        supervision.kill_after = plan.kill_after;
+        supervision.io = proxy.get();
+        outcome = init::supervise(supervision);
+    }  // the outer terminal is restored here, before anything is printed
+    if (!outcome.timed_out) return outcome.status;
+    spdlog::warn("timed out after {} s", plan.timeout);
+    return kTimedOut;
 }
 
 }  // namespace sbx::sandbox

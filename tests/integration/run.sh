@@ -62,6 +62,8 @@ if [ "$(id -u)" -eq 0 ]; then
     for v in SBX_MUST_WORK CI TERM SBX_SUITES; do
         [ -n "${!v+set}" ] && passthrough+=("$v=${!v}")
     done
+    # A delegated cgroup v2 subtree for the cgroup tests, where the host can give one.
+    bash "$TESTS_DIR/integration/prepare-cgroup.sh" "$TEST_USER" "$$" || true
     cd / || bail "cd /"
     setpriv --reuid="$TEST_USER" --regid="$TEST_USER" --init-groups --reset-env \
         env PATH="$PATH" HOME="$home" SBX_IT_DROPPED=1 "${passthrough[@]}" \

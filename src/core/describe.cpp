@@ -125,8 +125,10 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
     if (!plan.landlock.enabled) {
         out << "landlock    off\n";
     } else {
-        out << "landlock    best effort";
-        if (plan.landlock.min_abi) out << ", ABI " << plan.landlock.min_abi << " or later required";
+        if (plan.landlock.min_abi)
+            out << "landlock    required: ABI " << plan.landlock.min_abi << " or later";
+        else
+            out << "landlock    best effort (what the kernel's ABI supports)";
         if (plan.landlock.scoped) out << ", scoped (abstract unix sockets, signals)";
         out << "\n";
         for (const auto& path : plan.landlock.paths) out << "  " << path.path << ": " << access_names(path.access) << "\n";

@@ -128,7 +128,7 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
         if (plan.landlock.min_abi)
             out << "landlock    required: ABI " << plan.landlock.min_abi << " or later";
         else
-            out << "landlock    best effort (what the kernel's ABI supports)";
+            out << "landlock    best effort";
         if (plan.landlock.scoped) out << ", scoped (abstract unix sockets, signals)";
         out << "\n";
         for (const auto& path : plan.landlock.paths) out << "  " << path.path << ": " << access_names(path.access) << "\n";

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
 #include "core/profile.hpp"
 #include "log/log.hpp"
@@ -34,11 +35,18 @@ int main(int argc, char** argv) {
         spdlog::debug("profile {}", path);
         const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
         sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
-        if (!options.dry_run) sbx::sandbox::create_missing_sources(plan);
+        // Only a launch may create folders on the host; the modes that print
+        // or export something run nothing and change nothing.
+        const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
+        if (launches) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path);
-        if (!options.dry_run) sbx::sandbox::create_missing_sources(plan);
+        if (launches) sbx::sandbox::create_missing_sources(plan);
 
+        if (options.print_bwrap_args) {
+            std::cout << sbx::core::bwrap_command_json(sbx::core::to_bwrap_args(plan));
+            return 0;
+        }
         if (!options.export_seccomp.empty()) {
             sbx::sandbox::export_seccomp(plan.seccomp, options.export_seccomp);
             return 0;

@@ -21,7 +21,8 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         "The first word that is not an option starts COMMAND [ARG...]; after \"--\" every word does.\n"
         "Without COMMAND the profile's `command` runs, else /bin/sh.\n"
         "Exit status: the command's; 128+N if killed by signal N; 2 bad usage or profile;\n"
-        "125 sandbox setup failed; 126 command not executable; 127 command not found.");
+        "124 [limits] timeout expired; 125 sandbox setup failed; 126 command not executable;\n"
+               "127 command not found.");
 
     auto& ov = options.overrides;
     app.add_option("-p,--profile", options.profile, "Profile name or path (default: the built-in default)")
@@ -69,6 +70,8 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
     app.add_flag("--share-net", ov.share_net, "Use the host's network (no network namespace)");
     app.add_flag("-v,--verbose", options.verbose, "Log every setup step to stderr");
     app.add_flag("--dry-run", options.dry_run, "Print what the sandbox will be and run nothing");
+    app.add_flag("--print-bwrap-args", options.print_bwrap_args,
+                 "Print the bubblewrap command (JSON) that builds the same sandbox; run nothing");
     app.add_flag("--pty", ov.pty, "Run COMMAND on a new pseudo-terminal inside the sandbox, proxied by sbx");
     app.add_option("--export-seccomp", options.export_seccomp,
                    "Write the profile's compiled seccomp filter (BPF, as bwrap --seccomp reads) to FILE; run nothing")

@@ -130,7 +130,8 @@ bool launcher_is_gone(int alive_fd) {
     return ::poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLIN)) != 0;
 }
 
-[[noreturn]] void exec_target(const core::SandboxPlan& plan, mode_t caller_umask, int pty_slave) {
+[[noreturn]] void exec_target(const core::SandboxPlan& plan, const SeccompProgram& seccomp, mode_t caller_umask,
+                              int pty_slave) {
     try {
         // A fresh signal mask: the supervised signals were blocked only for
         // the launcher's signalfd.
@@ -173,7 +174,7 @@ bool launcher_is_gone(int alive_fd) {
         // Last, right before execve: from here on every system call of this
         // process is filtered, so nothing of sbx's own may follow but the exec
         // (and, if it fails, the error report and _exit).
-        install_seccomp(plan.seccomp);
+        install_seccomp(seccomp);
         ::execvp(argv[0], argv.data());
         const int err = errno;
         spdlog::error("{}: {}", plan.argv[0], std::strerror(err));
@@ -193,7 +194,8 @@ void close_inherited(int keep) {
     if (::close_range(from, ~0U, 0) != 0) sys::throw_errno("close_range(" + std::to_string(from) + ", ~0)");
 }
 
-[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, int alive_fd, int pty_sock) {
+[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, const SeccompProgram& seccomp, int alive_fd,
+                               int pty_sock) {
     try {
         if (plan.die_with_parent) {
             if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
@@ -234,7 +236,7 @@ void close_inherited(int keep) {
         }
         pid_t target = ::fork();
         if (target < 0) sys::throw_errno("fork the target");
-        if (target == 0) exec_target(plan, caller_umask, pty.slave.get());
+        if (target == 0) exec_target(plan, seccomp, caller_umask, pty.slave.get());
         spdlog::debug("target is pid {}", target);
         // Only the target holds the inner terminal: the launcher sees
         // end-of-file on the master once the target and its children close it.
@@ -282,6 +284,7 @@ long clone_sandbox(const core::SandboxPlan& plan, const SandboxCgroup* cgroup) {
 }  // namespace
 
 int run(const core::SandboxPlan& plan) {
+    const SeccompProgram seccomp = compile_seccomp(plan.seccomp);
     // A caller that ignores SIGCHLD would make the kernel reap our child
     // and leave us without its status.
     ::signal(SIGCHLD, SIG_DFL);
@@ -309,7 +312,7 @@ int run(const core::SandboxPlan& plan) {
     if (pid == 0) {
         alive_write.reset();
         pty_ours.reset();
-        sandbox_main(plan, alive_read.get(), pty_theirs.get());
+        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get());
     }
     alive_read.reset();
     pty_theirs.reset();

@@ -9,6 +9,9 @@
 #include "sandbox/seccomp.hpp"
 
 #include <fcntl.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <seccomp.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -127,15 +130,35 @@ void build(const Filter& filter, const core::SeccompPlan& plan) {
 
 }  // namespace
 
-void install_seccomp(const core::SeccompPlan& plan) {
-    if (!plan.enabled) {
+SeccompProgram compile_seccomp(const core::SeccompPlan& plan) {
+    SeccompProgram program;
+    if (!plan.enabled) return program;
+    Filter filter;
+    build(filter, plan);
+    // libseccomp 2.5 exports to a descriptor only: a memfd holds it.
+    sys::UniqueFd mem(::memfd_create("sbx-seccomp", MFD_CLOEXEC));
+    if (!mem) fail("memfd_create", -errno);
+    if (int rc = seccomp_export_bpf(filter.get(), mem.get()); rc < 0) fail("export BPF", rc);
+    const off_t size = ::lseek(mem.get(), 0, SEEK_END);
+    if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) fail("export BPF: bad size", -EINVAL);
+    program.code.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+    if (::pread(mem.get(), program.code.data(), static_cast<size_t>(size), 0) != size) fail("read BPF", -errno);
+    program.enabled = true;
+    spdlog::debug("seccomp: compiled {} BPF instructions", program.code.size());
+    return program;
+}
+
+void install_seccomp(const SeccompProgram& program) {
+    if (!program.enabled) {
         spdlog::debug("seccomp: policy \"none\": no filter");
         return;
     }
-    Filter filter;
-    build(filter, plan);
     spdlog::debug("seccomp: load filter");
-    if (int rc = seccomp_load(filter.get()); rc < 0) fail("load filter", rc);
+    struct sock_fprog prog {};
+    prog.len = static_cast<unsigned short>(program.code.size());
+    prog.filter = const_cast<sock_filter*>(program.code.data());
+    if (program.code.size() > BPF_MAXINSNS) fail("load filter: program too long", -E2BIG);
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail("load filter", -errno);
 }
 
 void export_seccomp(const core::SeccompPlan& plan, const std::string& path) {

@@ -1,16 +1,31 @@
 // seccomp.hpp — compiles a SeccompPlan with libseccomp and installs it.
 #pragma once
 
+#include <linux/filter.h>
+
 #include <string>
+#include <vector>
 
 #include "core/plan.hpp"
 
 namespace sbx::sandbox {
 
-// Loads the filter into the calling thread. Must be the last step before
-// execve: every later system call of sbx itself is filtered too. Throws
-// Setup (fail closed) if the filter cannot be built or loaded.
-void install_seccomp(const core::SeccompPlan& plan);
+// The compiled filter: a classic BPF program (struct sock_filter[]).
+// Built on the host before clone(), so that the sandbox only has to load
+// it: no libseccomp work in a freshly forked process, whose every touched
+// page is a copy-on-write fault (crun compiles parent-side too).
+struct SeccompProgram {
+    bool enabled = false;  // false: policy "none", nothing to load
+    std::vector<sock_filter> code;
+};
+
+// Throws Setup (fail closed) if the filter cannot be built.
+SeccompProgram compile_seccomp(const core::SeccompPlan& plan);
+
+// Loads the program into the calling thread (no_new_privs must be set).
+// Must be the last step before execve: every later system call of sbx
+// itself is filtered too. Throws Setup if the kernel refuses it.
+void install_seccomp(const SeccompProgram& program);
 
 // Writes the compiled BPF program (struct sock_filter[]) to `path`, in the
 // form bwrap --seccomp FD reads.

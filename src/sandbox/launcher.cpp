@@ -24,11 +24,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <vector>
 
+#include "config.h"
 #include "init/init.hpp"
 #include "log/log.hpp"
 #include "sandbox/cgroup.hpp"
@@ -187,23 +189,63 @@ bool launcher_is_gone(int alive_fd) {
     ::_exit(kSetupFailed);
 }
 
-// Closes every descriptor from 3 up except `keep` (-1: none).
-void close_inherited(int keep) {
-    if (keep > 3 && ::close_range(3, static_cast<unsigned>(keep) - 1, 0) != 0) sys::throw_errno("close_range(3, keep)");
-    const unsigned from = keep >= 3 ? static_cast<unsigned>(keep) + 1 : 3;
+// Closes every descriptor from 3 up except those in `keep` (-1s ignored).
+void close_inherited(std::vector<int> keep) {
+    std::sort(keep.begin(), keep.end());
+    unsigned from = 3;
+    for (int fd : keep) {
+        if (fd < static_cast<int>(from)) continue;
+        if (static_cast<unsigned>(fd) > from && ::close_range(from, static_cast<unsigned>(fd) - 1, 0) != 0)
+            sys::throw_errno("close_range(" + std::to_string(from) + ", " + std::to_string(fd - 1) + ")");
+        from = static_cast<unsigned>(fd) + 1;
+    }
     if (::close_range(from, ~0U, 0) != 0) sys::throw_errno("close_range(" + std::to_string(from) + ", ~0)");
 }
 
-[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, const SeccompProgram& seccomp, int alive_fd,
-                               int pty_sock) {
+// The small static supervisor (src/supervise) that the two resident
+// processes become once the sandbox runs: installed in libexec, or beside
+// sbx in a build tree. Opened before clone, so PID 1 can exec it by fd
+// after pivot_root. Not found: sbx supervises in-process (same behaviour,
+// more memory).
+sys::UniqueFd open_supervisor() {
+    std::vector<std::string> candidates{std::string(SBX_LIBEXECDIR) + "/sbx/sbx-supervise"};
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        std::string exe(self, static_cast<size_t>(n));
+        candidates.push_back(exe.substr(0, exe.rfind('/')) + "/sbx-supervise");
+    }
+    for (const auto& path : candidates) {
+        const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+        if (fd >= 0) {
+            spdlog::debug("supervisor {}", path);
+            return sys::UniqueFd(fd);
+        }
+    }
+    spdlog::debug("no sbx-supervise found; supervising in-process");
+    return sys::UniqueFd();
+}
+
+// Becomes the supervisor for `child`; returns only if the exec failed.
+void exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_terminal_signals) {
+    if (supervisor < 0) return;
+    const std::string pid = std::to_string(child);
+    const char* argv[] = {"sbx-supervise", mode, pid.c_str(), forward_terminal_signals ? "1" : "0", nullptr};
+    const char* envp[] = {nullptr};
+    ::execveat(supervisor, "", const_cast<char* const*>(argv), const_cast<char* const*>(envp), AT_EMPTY_PATH);
+    spdlog::debug("exec sbx-supervise {}: {}; supervising in-process", mode, std::strerror(errno));
+}
+
+[[noreturn]] void sandbox_main(const core::SandboxPlan& plan, const SeccompProgram& seccomp, int alive_fd, int pty_sock,
+                               int supervisor) {
     try {
         if (plan.die_with_parent) {
             if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
             if (launcher_is_gone(alive_fd)) ::_exit(kSetupFailed);
         }
         // Nothing the launcher inherited reaches the sandbox (but the
-        // socket the pty's master goes back on).
-        close_inherited(pty_sock);
+        // socket the pty's master goes back on, and the supervisor).
+        close_inherited({pty_sock, supervisor});
         // Exact modes for what setup creates; the target gets the caller's umask back.
         const mode_t caller_umask = ::umask(0);
 
@@ -241,6 +283,9 @@ void close_inherited(int keep) {
         // Only the target holds the inner terminal: the launcher sees
         // end-of-file on the master once the target and its children close it.
         pty.slave.reset();
+        // Signals that arrive during the exec stay pending (blocked), survive
+        // it, and the supervisor forwards them.
+        exec_supervisor(supervisor, "init", target, plan.new_session);
         init::Supervision supervision;
         supervision.child = target;
         supervision.forward_terminal_signals = plan.new_session;
@@ -307,15 +352,28 @@ int run(const core::SandboxPlan& plan) {
     // Fails closed (or warns) before anything is created in the sandbox.
     const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
 
+    const sys::UniqueFd supervisor = open_supervisor();
+    // Nothing left for this process to do once the target runs but to wait
+    // and forward signals, unless it proxies a pty, keeps a timeout or must
+    // remove a cgroup: then it becomes the small supervisor.
+    const bool become_supervisor = supervisor && !plan.pty && plan.timeout == 0 && !cgroup;
+
     const long pid = clone_sandbox(plan, cgroup.get());
     if (pid < 0) throw_clone_error(errno);
     if (pid == 0) {
         alive_write.reset();
         pty_ours.reset();
-        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get());
+        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), supervisor.get());
     }
     alive_read.reset();
     pty_theirs.reset();
+
+    if (become_supervisor) {
+        // The pipe the child checks for our death must survive the exec, or
+        // the child would take us for dead.
+        if (::fcntl(alive_write.get(), F_SETFD, 0) == 0)
+            exec_supervisor(supervisor.get(), "monitor", static_cast<pid_t>(pid), plan.new_session);
+    }
 
     init::Outcome outcome;
     {

@@ -54,6 +54,8 @@ if [ "$(id -u)" -eq 0 ]; then
         case $helper in *sbx-unit | *.p) continue ;; esac
         [ -f "$helper" ] && [ -x "$helper" ] && cp "$helper" "$stage/"
     done
+    # sbx execs its resident supervisor from beside its own binary.
+    [ -x "$(dirname "$SBX")/sbx-supervise" ] && cp "$(dirname "$SBX")/sbx-supervise" "$stage/"
     cp "$SBX" "$stage/sbx" && cp "$PROBE" "$stage/sbx-probe" &&
         cp -r "$TESTS_DIR" "$stage/tests" ||
         bail "cannot stage the binaries and tests in $stage"

@@ -274,9 +274,14 @@ for sig in TERM INT HUP QUIT USR1 USR2; do signal_test "$sig"; done
 F=$WORK/kill.out
 bg_sbx "$F" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe await 30 "$MARK-kill"
 if wait_line "$F" '^ready$' 10 "$BG_PID"; then
-    BEFORE=$(marked_pids "$MARK-kill")
-    check_match "sanity: the sandbox's processes are visible to pgrep -f (sbx + init + target)" \
-        '^[0-9]+( [0-9]+)+$' "$BEFORE"
+    # The target carries the marker; sbx and init have become sbx-supervise
+    # and are found by parentage: target -> init -> sbx.
+    TARGET=$(marked_pids "$MARK-kill")
+    INIT=$(ps -o ppid= -p "${TARGET%% *}" 2>/dev/null | tr -d ' ')
+    BEFORE="$TARGET $INIT"
+    check_match "sanity: the sandbox's processes are visible (target and init, a child of sbx)" \
+        "^[0-9]+ [0-9]+\$" "$BEFORE"
+    check_eq "sanity: init's parent is sbx" "$BG_PID" "$(ps -o ppid= -p "${INIT:-0}" 2>/dev/null | tr -d ' ')"
     kill -KILL "$BG_PID"
     wait "$BG_PID" 2>/dev/null
     # shellcheck disable=SC2086

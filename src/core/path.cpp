@@ -7,6 +7,7 @@
 #include "core/path.hpp"
 
 #include <climits>
+#include <cstdio>
 #include <vector>
 
 namespace sbx::core {
@@ -100,6 +101,25 @@ std::string parent_path(std::string_view normalised) {
     size_t slash = normalised.rfind('/');
     if (slash == std::string_view::npos || slash == 0) return "/";
     return std::string(normalised.substr(0, slash));
+}
+
+std::string printable(std::string_view text) {
+    constexpr size_t kShown = 200;
+    std::string out;
+    for (char c : text.substr(0, kShown)) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(byte));
+            out += hex;
+        } else {
+            out += c;
+        }
+    }
+    if (text.size() > kShown) out += "...(" + std::to_string(text.size()) + " bytes)";
+    return out;
 }
 
 }  // namespace sbx::core

@@ -28,4 +28,9 @@ size_t path_depth(std::string_view normalised);
 // The parent of a normalised path: "/a/b" -> "/a", "/a" -> "/".
 std::string parent_path(std::string_view normalised);
 
+// `text` for an error message: control characters escaped ("\n", "\x00")
+// so that the message stays one line and a NUL cannot cut it short, and
+// anything past 200 bytes elided ("...(4200 bytes)").
+std::string printable(std::string_view text);
+
 }  // namespace sbx::core

@@ -4,6 +4,7 @@
 #include "core/plan_builder.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/caps.hpp"
 #include "core/landlock_policy.hpp"
@@ -36,7 +37,7 @@ bool is_bind(MountKind kind) {
 std::string checked_dest(const std::string& path, const SourceLoc& loc, const char* what) {
     std::string why;
     std::string norm = normalize_absolute(path, &why);
-    if (norm.empty()) fail_at(loc, std::string(what) + " \"" + path + "\": " + why);
+    if (norm.empty()) fail_at(loc, std::string(what) + " \"" + printable(path) + "\": " + why);
     return norm;
 }
 
@@ -87,22 +88,29 @@ bool env_name_matches(const std::string& name, const std::string& pattern) {
 
 // keep -> set -> unset, then the command line's --setenv / --unsetenv.
 std::vector<std::string> build_env(const EnvSpec& spec, const Overrides& overrides, const HostFacts& host) {
-    std::vector<std::pair<std::string, std::string>> env;
-    auto put = [&env](const std::string& name, const std::string& value) {
-        auto it = std::find_if(env.begin(), env.end(), [&](const auto& kv) { return kv.first == name; });
-        if (it != env.end())
-            it->second = value;
+    // Looked up by name (a search per name is quadratic in a profile setting
+    // many); a dropped variable leaves a hole, so one set again goes last.
+    std::vector<std::optional<std::pair<std::string, std::string>>> env;
+    std::unordered_map<std::string, size_t> index;
+    auto put = [&env, &index](const std::string& name, const std::string& value) {
+        if (auto [it, added] = index.emplace(name, env.size()); !added)
+            env[it->second]->second = value;
         else
-            env.emplace_back(name, value);
+            env.emplace_back(std::pair{name, value});
     };
-    auto drop = [&env](const std::string& name) {
-        std::erase_if(env, [&](const auto& kv) { return kv.first == name; });
+    auto drop = [&env, &index](const std::string& name) {
+        if (auto it = index.find(name); it != index.end()) {
+            env[it->second].reset();
+            index.erase(it);
+        }
     };
     const bool clear = spec.clear ? spec.clear->value : true;
-    for (const auto& [name, value] : host.env) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    for (const auto& variable : host.env) {
+        const std::string& name = variable.first;
         if (!clear || std::any_of(spec.keep.begin(), spec.keep.end(),
                                   [&](const auto& k) { return env_name_matches(name, k.value); }))
-            put(name, value);
+            put(name, variable.second);
     }
     for (const auto& [name, value] : spec.set) put(name, value.value);
     for (const auto& name : spec.unset) drop(name.value);
@@ -111,23 +119,44 @@ std::vector<std::string> build_env(const EnvSpec& spec, const Overrides& overrid
 
     std::vector<std::string> out;
     out.reserve(env.size());
-    for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+    for (const auto& entry : env)
+        if (entry) out.push_back(entry->first + "=" + entry->second);
     return out;
 }
 
 // Destinations must be unique within one file: two entries for the same
 // path there are a mistake. An entry from a later layer (an including
 // profile, the command line) for a path an earlier layer mounts replaces it.
-void add_mount(std::vector<MountOp>& mounts, MountOp op, const std::string& file) {
-    auto same = std::find_if(mounts.begin(), mounts.end(), [&](const MountOp& m) { return m.dest == op.dest; });
-    if (same != mounts.end()) {
-        if (file != "command line" && same->origin.starts_with(file + ":"))
-            throw Error(ErrorKind::Usage,
-                        op.origin + ": duplicate destination " + op.dest + " (first at " + same->origin + ")");
-        mounts.erase(same);
+// Indexed by destination, because a search per entry is quadratic in a
+// profile with many mounts; a replaced entry leaves a hole until take().
+class MountList {
+public:
+    void add(MountOp op, const std::string& file) {
+        if (auto it = index_.find(op.dest); it != index_.end()) {
+            const MountOp& same = *mounts_[it->second];
+            // The same entry read twice (a profile included along two paths,
+            // say "default" and "cli", which includes it too) is no duplicate.
+            if (file != "command line" && same.origin != op.origin && same.origin.starts_with(file + ":"))
+                throw Error(ErrorKind::Usage,
+                            op.origin + ": duplicate destination " + op.dest + " (first at " + same.origin + ")");
+            mounts_[it->second].reset();
+        }
+        index_[op.dest] = mounts_.size();
+        mounts_.emplace_back(std::move(op));
     }
-    mounts.push_back(std::move(op));
-}
+
+    std::vector<MountOp> take() {
+        std::vector<MountOp> out;
+        out.reserve(index_.size());
+        for (auto& op : mounts_)
+            if (op) out.push_back(std::move(*op));
+        return out;
+    }
+
+private:
+    std::vector<std::optional<MountOp>> mounts_;
+    std::unordered_map<std::string, size_t> index_;
+};
 
 std::vector<std::string> checked_caps(const std::vector<Located<std::string>>& names) {
     std::vector<std::string> out;
@@ -181,8 +210,10 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     plan.uid = id_mapping(profile.uid, host.uid);
     plan.gid = id_mapping(profile.gid, host.gid);
 
-    for (const auto& entry : profile.mounts) add_mount(plan.mounts, to_mount_op(entry, plan.ns), entry.loc.file);
-    for (const auto& entry : overrides.mounts) add_mount(plan.mounts, to_mount_op(entry, plan.ns), "command line");
+    MountList mounts;
+    for (const auto& entry : profile.mounts) mounts.add(to_mount_op(entry, plan.ns), entry.loc.file);
+    for (const auto& entry : overrides.mounts) mounts.add(to_mount_op(entry, plan.ns), "command line");
+    plan.mounts = mounts.take();
     sort_parents_first(plan.mounts);  // the command line's entries last among equals
 
     if (overrides.hostname) {
@@ -193,7 +224,9 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
             fail_at(profile.hostname->loc, "`hostname` needs a new uts namespace (namespaces.uts = true)");
         plan.hostname = profile.hostname->value;
     }
-    if (plan.hostname.size() > 64) fail_at(SourceLoc{"hostname"}, "longer than 64 characters");
+    if (plan.hostname.size() > 64)
+        fail_at(overrides.hostname ? SourceLoc{"command line"} : profile.hostname->loc,
+                "`hostname` is longer than 64 characters");
 
     if (overrides.chdir) {
         plan.chdir = checked_dest(*overrides.chdir, SourceLoc{"command line"}, "--chdir");
@@ -244,6 +277,9 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         } else if (op.create) {
             kept.push_back(std::move(op));
         } else if (op.optional) {
+            // Nothing is mounted there, so no Landlock rule either (an
+            // `execute` entry for that very path goes too: fails closed).
+            std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return p.path == op.dest; });
             plan.skipped.push_back(std::move(op));
         } else {
             // Only a profile entry can be made optional; say how.

@@ -1,0 +1,206 @@
+# robustness.sh — sbx under hostile conditions on the caller's side (issue 3,
+# "Robustness"): a launcher SIGKILLed at random moments leaves nothing behind
+# (no process, no mount, no file); a caller that ignores SIGCHLD or blocks
+# every signal still gets the right exit status; many launches sharing one
+# persistent home do not collide. Sourced by tests/integration/run.sh, which
+# provides the TAP helpers. Takes about a minute.
+
+# Files of the test user in the places a launcher could leave some behind:
+# temporary folders, the home folder (which holds sbx's config and data
+# folders) and the runtime folder. The harness's own $WORK is left out.
+rb_snapshot_files() {
+    local places=(/tmp /var/tmp /dev/shm "$HOME")
+    [ -d "${XDG_RUNTIME_DIR:-/run/user/$U}" ] && places+=("${XDG_RUNTIME_DIR:-/run/user/$U}")
+    find "${places[@]}" -maxdepth 4 -user "$U" -not -path "$WORK" -not -path "$WORK/*" 2>/dev/null | sort
+}
+# The host's mounts as seen from here (mount point and source).
+rb_snapshot_mounts() { awk '{print $5, $(NF-1)}' /proc/self/mountinfo | sort; }
+
+# ---------------------------------------------------------------------------
+# 1,000 launches SIGKILLed 0-50 ms after they started (and 100 more later)
+# ---------------------------------------------------------------------------
+# A sleep of a duration no other process uses marks every process of a run:
+# sbx and its init carry it in their command line, the target is that sleep.
+RB_DUR="300.$(date +%N)$$"
+RB_UP=$WORK/rb-up            # one line per launch whose target got to run
+RB_LAUNCHES=1000
+RB_PARALLEL=8
+: >"$RB_UP"
+
+# rb_launch DELAY_MS: starts sbx, SIGKILLs it DELAY_MS later, reaps it.
+rb_launch() {
+    "$SBX" -- sh -c "echo up; exec sleep $RB_DUR" </dev/null >>"$RB_UP" 2>/dev/null &
+    local pid=$!
+    [ "$1" -gt 0 ] && sleep "0.$(printf %03d "$1")"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+}
+
+# rb_storm COUNT MIN_MS MAX_MS: COUNT launches, RB_PARALLEL at a time.
+rb_storm() {
+    local i j
+    for ((i = 0; i < $1; i += RB_PARALLEL)); do
+        for ((j = 0; j < RB_PARALLEL; j++)); do
+            rb_launch $(($2 + RANDOM % ($3 - $2 + 1))) &
+        done
+        wait
+    done
+}
+
+rb_files_before=$(rb_snapshot_files)
+rb_mounts_before=$(rb_snapshot_mounts)
+rb_started=$SECONDS
+rb_storm "$RB_LAUNCHES" 0 50
+rb_up_early=$(grep -c '^up$' "$RB_UP")
+# A launch takes longer than 50 ms on a slow machine: 100 more, killed
+# 50-500 ms in, make sure that kills also land while the target runs.
+rb_storm 100 50 500
+rb_took=$((SECONDS - rb_started))
+rb_up=$(grep -c '^up$' "$RB_UP")
+echo "# $RB_LAUNCHES launches killed after 0-50 ms and 100 after 50-500 ms in ${rb_took} s;" \
+    "the target had started in $rb_up_early and $((rb_up - rb_up_early)) of them"
+RB_LAUNCHES=$((RB_LAUNCHES + 100))
+
+# The kernel finishes off a killed launcher's sandbox asynchronously (the
+# init dies by PR_SET_PDEATHSIG, then its pid namespace): allow it time.
+rb_left=""
+for ((rb_i = 0; rb_i < 200; rb_i++)); do
+    rb_left=$(pgrep -u "$U" -f -- "$RB_DUR" | tr '\n' ' ')
+    [ -z "$rb_left" ] && break
+    sleep 0.05
+done
+check_eq "$RB_LAUNCHES launchers SIGKILLed at random moments: no process of theirs is left after 10 s" "" "$rb_left"
+[ -n "$rb_left" ] && diag "$(ps -o pid,ppid,stat,etime,args -p "${rb_left// /,}" 2>/dev/null | head -n 20)"
+check_true "control: the kills landed both before and after the target started (it ran in $rb_up of $RB_LAUNCHES)" \
+    "a storm that never (or always) reached the target tests only one phase of a launch" \
+    test "$rb_up" -gt 0 -a "$rb_up" -lt "$RB_LAUNCHES"
+check_eq "$RB_LAUNCHES launchers SIGKILLed: no mount was added to or removed from the host" \
+    "$rb_mounts_before" "$(rb_snapshot_mounts)"
+rb_files_after=$(rb_snapshot_files)
+check_eq "$RB_LAUNCHES launchers SIGKILLed: no file appeared or vanished in /tmp, /var/tmp, /dev/shm, \$HOME or the runtime folder" \
+    "" "$(diff <(echo "$rb_files_before") <(echo "$rb_files_after") | grep '^[<>]' | head -n 20)"
+for rb_p in $rb_left; do kill -KILL "$rb_p" 2>/dev/null; done
+
+# Control for the process check: a launch that is not killed is seen running.
+"$SBX" -- sleep "$RB_DUR" </dev/null >/dev/null 2>&1 &
+rb_pid=$!
+BG_PIDS+=("$rb_pid")
+rb_seen=""
+for ((rb_i = 0; rb_i < 100; rb_i++)); do
+    rb_seen=$(pgrep -u "$U" -f -- "^sleep $RB_DUR\$")
+    [ -n "$rb_seen" ] && break
+    sleep 0.05
+done
+check_true "control: the marker finds a live sandbox's target (pgrep -f 'sleep $RB_DUR')" \
+    "the orphan check would not have seen a surviving target" test -n "$rb_seen"
+kill -KILL "$rb_pid" 2>/dev/null
+wait "$rb_pid" 2>/dev/null
+check_true "control: killing that launcher ends its target too" "still running: $(marked_pids "$RB_DUR")" \
+    gone_within 5 $rb_seen
+
+# ---------------------------------------------------------------------------
+# Callers with odd signal dispositions
+# ---------------------------------------------------------------------------
+# perl sets the disposition or mask and then execs; both survive execve.
+RB_IGNORE_CHLD=(perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV or die "exec: $!"')
+RB_BLOCK_ALL=(perl -MPOSIX -e 'my $s = POSIX::SigSet->new; $s->fillset; sigprocmask(SIG_BLOCK, $s) or die; exec @ARGV or die "exec: $!"')
+
+# rb_status_mask FIELD WRAPPER...: the caller's /proc/self/status FIELD after the wrapper.
+rb_status_mask() {
+    local field=$1
+    shift
+    "$@" grep "^$field:" /proc/self/status | awk '{print $2}'
+}
+# rb_run WRAPPER... -- SBX-ARGS...: like run_sbx, through the wrapper.
+rb_run() {
+    local wrap=()
+    while [ "$1" != -- ]; do wrap+=("$1"); shift; done
+    shift
+    LAST_CMD="${wrap[*]} sbx $*"
+    timeout -k 5 "$LIMIT" "${wrap[@]}" "$SBX" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
+    RC=$?
+    OUT=$(cat "$WORK/out") ERR=$(cat "$WORK/err")
+}
+
+rb_ign=$(rb_status_mask SigIgn "${RB_IGNORE_CHLD[@]}")
+check_true "control: the wrapper leaves SIGCHLD ignored across exec (SigIgn $rb_ign)" \
+    "SigIgn: $rb_ign" test $((0x${rb_ign:-0} & (1 << 16))) -ne 0
+rb_blk=$(rb_status_mask SigBlk "${RB_BLOCK_ALL[@]}")
+check_true "control: the wrapper leaves every signal blocked across exec (SigBlk $rb_blk)" \
+    "SigBlk: $rb_blk" test $((0x${rb_blk:-0} & (1 << 16))) -ne 0 -a $((0x${rb_blk:-0} & (1 << 14))) -ne 0
+
+for rb_mode in IGNORE_CHLD BLOCK_ALL; do
+    declare -n rb_wrap="RB_$rb_mode"
+    rb_what=$([ $rb_mode = IGNORE_CHLD ] && echo "a caller ignoring SIGCHLD" || echo "a caller blocking every signal")
+    rb_run "${rb_wrap[@]}" -- -- sh -c 'exit 42'
+    check_rc "$rb_what: the target's exit status 42 is forwarded" 42
+    rb_run "${rb_wrap[@]}" -- -- sh -c 'kill -KILL $$'
+    check_rc "$rb_what: a target killed by SIGKILL gives 137" 137
+    rb_run "${rb_wrap[@]}" -- -- sh -c 'sh -c "exit 7"; echo "inner=$?"'
+    check_eq "$rb_what: a shell in the sandbox still gets its own child's status" "inner=7" "$OUT"
+    rb_run "${rb_wrap[@]}" -- -- grep -E '^Sig(Blk|Ign):' /proc/self/status
+    check_eq "$rb_what: the target starts with no signal blocked or ignored" \
+        "$(printf 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000')" "$OUT"
+    # SIGTERM sent to the launcher still reaches the target (sbx reads
+    # signals from a signalfd, so a mask inherited from the caller must not
+    # swallow them).
+    LAST_CMD="${rb_wrap[*]} sbx -- sleep 30 &; kill -TERM"
+    "${rb_wrap[@]}" "$SBX" -- sh -c 'echo ready; exec sleep 30' >"$WORK/rb-term" 2>"$WORK/rb-term.err" </dev/null &
+    rb_pid=$!
+    BG_PIDS+=("$rb_pid")
+    if wait_line "$WORK/rb-term" '^ready$' 10 "$rb_pid"; then
+        kill -TERM "$rb_pid"
+        wait_exit "$rb_pid" 10
+        check_rc "$rb_what: SIGTERM to sbx ends the target and gives 143" 143
+    else
+        not_ok "$rb_what: SIGTERM to sbx ends the target and gives 143" "the target never started" \
+            "$(cat "$WORK/rb-term.err")"
+    fi
+    unset -n rb_wrap
+done
+
+# ---------------------------------------------------------------------------
+# 100 concurrent launches sharing one persistent home
+# ---------------------------------------------------------------------------
+# The home is a bind of a host folder that does not exist yet (create =
+# true): all 100 race to create it, then each writes its own file there.
+RB_HOME=$WORK/rb-home
+RB_SHARED=$(profile rb-shared-home <<EOF
+# sbx-it: the default profile with a persistent home, as the browser profile has
+include = ["default"]
+
+[[mount]]
+type = "bind"
+source = "$RB_HOME"
+dest = "\${HOME}"
+create = true
+EOF
+)
+RB_N=100
+rb_started=$SECONDS
+rb_pids=()
+for ((rb_i = 0; rb_i < RB_N; rb_i++)); do
+    timeout -k 5 60 "$SBX" --profile "$RB_SHARED" -- sh -c 'echo "launch $1" >"$HOME/f-$1" && cat "$HOME/f-$1"' sh "$rb_i" \
+        >"$WORK/rb-out-$rb_i" 2>&1 </dev/null &
+    rb_pids+=($!)
+done
+rb_failed=""
+for ((rb_i = 0; rb_i < RB_N; rb_i++)); do
+    wait "${rb_pids[$rb_i]}" || rb_failed+=" $rb_i(exit $?: $(head -c 200 "$WORK/rb-out-$rb_i"))"
+done
+echo "# $RB_N concurrent launches with a shared home took $((SECONDS - rb_started)) s"
+LAST_CMD="$RB_N x sbx --profile rb-shared-home.toml -- sh -c 'echo ... >\$HOME/f-N'"
+check_eq "$RB_N concurrent launches sharing one persistent home all exit 0" "" "$rb_failed"
+rb_wrong=""
+for ((rb_i = 0; rb_i < RB_N; rb_i++)); do
+    [ "$(cat "$WORK/rb-out-$rb_i")" == "launch $rb_i" ] || rb_wrong+=" $rb_i"
+done
+check_eq "each of the $RB_N launches read back its own file from the shared home" "" "$rb_wrong"
+rb_files=$(find "$RB_HOME" -mindepth 1 -maxdepth 1 -name 'f-*' 2>/dev/null | wc -l)
+check_eq "afterwards the host folder holds all $RB_N files" "$RB_N" "$rb_files"
+rb_bad=""
+for ((rb_i = 0; rb_i < RB_N; rb_i++)); do
+    [ "$(cat "$RB_HOME/f-$rb_i" 2>/dev/null)" == "launch $rb_i" ] || rb_bad+=" $rb_i"
+done
+check_eq "every file in the host folder has the content its launch wrote" "" "$rb_bad"
+check_eq "the persistent home was created private (0700)" 700 "$(stat -c %a "$RB_HOME" 2>/dev/null)"

@@ -38,7 +38,7 @@ if [ -f "$san/build.ninja" ]; then
 else
   log=$(meson setup "$san" "${options[@]}" 2>&1) || { echo "$log" | tail -n 30; give_up "meson setup failed in $san"; }
 fi
-log=$(ninja -C "$san" sbx sbx-supervise tests/sbx-unit 2>&1) || { echo "$log" | tail -n 40; give_up "the sanitized build failed"; }
+log=$(ninja -C "$san" sbx sbx-supervise sbx-init tests/sbx-unit 2>&1) || { echo "$log" | tail -n 40; give_up "the sanitized build failed"; }
 [ -f "$build/build.ninja" ] || give_up "no normal build in $build for sbx-probe; run ./bootstrap first"
 log=$(meson compile -C "$build" 2>&1) || { echo "$log" | tail -n 40; give_up "the normal build in $build failed"; }
 
@@ -83,7 +83,7 @@ for helper in "$build"/tests/*; do
 done
 cp "$san/sbx" "$bin/sbx-sanitized" || give_up "cannot copy the sanitized sbx"
 # sbx looks for its resident supervisor beside its own binary.
-cp "$san/sbx-supervise" "$bin/sbx-supervise" || give_up "cannot copy the sanitized sbx-supervise"
+cp "$san/sbx-supervise" "$san/sbx-init" "$bin/" || give_up "cannot copy the sanitized supervisors"
 cat >"$bin/sbx" <<EOF
 #!/bin/sh
 # sbx built with ASan and UBSan (tests/sanitize.sh), with its options.

@@ -9,6 +9,7 @@
 #include "core/landlock_policy.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/path.hpp"
 
@@ -39,13 +40,23 @@ uint32_t landlock_access_for(MountKind kind) {
 
 namespace {
 
-void grant(std::vector<LandlockPath>& paths, const std::string& path, uint32_t access) {
-    auto same = std::find_if(paths.begin(), paths.end(), [&](const LandlockPath& p) { return p.path == path; });
-    if (same != paths.end())
-        same->access |= access;
-    else
-        paths.push_back(LandlockPath{path, access});
-}
+// One rule per path, rights merged; indexed, because a search per mount is
+// quadratic in a profile with many of them.
+class Grants {
+public:
+    explicit Grants(std::vector<LandlockPath>& paths) : paths_(paths) {}
+    void add(const std::string& path, uint32_t access) {
+        auto [it, inserted] = index_.try_emplace(path, paths_.size());
+        if (inserted)
+            paths_.push_back(LandlockPath{path, access});
+        else
+            paths_[it->second].access |= access;
+    }
+
+private:
+    std::vector<LandlockPath>& paths_;
+    std::unordered_map<std::string, size_t> index_;
+};
 
 std::string checked_execute_path(const Located<std::string>& entry) {
     std::string why;
@@ -67,12 +78,13 @@ LandlockPlan build_landlock_plan(const LandlockSpec& spec, const std::vector<Mou
     if (!plan.enabled) return plan;
 
     // The root is a read-only tmpfs holding the dir/file/symlink entries.
-    plan.paths.push_back(LandlockPath{"/", kLandlockRead});
+    Grants grants(plan.paths);
+    grants.add("/", kLandlockRead);
     for (const MountOp& op : mounts)
-        if (const uint32_t access = landlock_access_for(op.kind)) grant(plan.paths, op.dest, access);
+        if (const uint32_t access = landlock_access_for(op.kind)) grants.add(op.dest, access);
     // An `execute` path keeps what its mount grants and may also run
     // programs (reading is needed to load them).
-    for (const std::string& path : execute) grant(plan.paths, path, kLandlockRead | kLandlockExecute);
+    for (const std::string& path : execute) grants.add(path, kLandlockRead | kLandlockExecute);
     return plan;
 }
 

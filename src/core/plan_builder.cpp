@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/caps.hpp"
 #include "core/landlock_policy.hpp"
@@ -266,6 +267,7 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 }
 
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
+    std::unordered_set<std::string> unmounted;
     std::vector<MountOp> kept;
     kept.reserve(plan.mounts.size());
     for (auto& op : plan.mounts) {
@@ -279,7 +281,7 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         } else if (op.optional) {
             // Nothing is mounted there, so no Landlock rule either (an
             // `execute` entry for that very path goes too: fails closed).
-            std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return p.path == op.dest; });
+            unmounted.insert(op.dest);
             plan.skipped.push_back(std::move(op));
         } else {
             // Only a profile entry can be made optional; say how.
@@ -289,6 +291,8 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         }
     }
     plan.mounts = std::move(kept);
+    if (!unmounted.empty())
+        std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
 }
 
 namespace {

@@ -202,18 +202,18 @@ void close_inherited(std::vector<int> keep) {
     if (::close_range(from, ~0U, 0) != 0) sys::throw_errno("close_range(" + std::to_string(from) + ", ~0)");
 }
 
-// The small static supervisor (src/supervise) that the two resident
-// processes become once the sandbox runs: installed in libexec, or beside
-// sbx in a build tree. Opened before clone, so PID 1 can exec it by fd
-// after pivot_root. Not found: sbx supervises in-process (same behaviour,
-// more memory).
-sys::UniqueFd open_supervisor() {
-    std::vector<std::string> candidates{std::string(SBX_LIBEXECDIR) + "/sbx/sbx-supervise"};
+// The small supervisor (src/supervise) that the two resident processes
+// become once the sandbox runs, "sbx-supervise" for the launcher and
+// "sbx-init" for PID 1: installed in libexec, or beside sbx in a build
+// tree. Opened before clone, so PID 1 can exec it by fd after pivot_root.
+// Not found: sbx supervises in-process (same behaviour, more memory).
+sys::UniqueFd open_supervisor(const std::string& name) {
+    std::vector<std::string> candidates{std::string(SBX_LIBEXECDIR) + "/sbx/" + name};
     char self[4096];
     const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) {
         std::string exe(self, static_cast<size_t>(n));
-        candidates.push_back(exe.substr(0, exe.rfind('/')) + "/sbx-supervise");
+        candidates.push_back(exe.substr(0, exe.rfind('/')) + "/" + name);
     }
     for (const auto& path : candidates) {
         const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
@@ -222,7 +222,7 @@ sys::UniqueFd open_supervisor() {
             return sys::UniqueFd(fd);
         }
     }
-    spdlog::debug("no sbx-supervise found; supervising in-process");
+    spdlog::debug("no {} found; supervising in-process", name);
     return sys::UniqueFd();
 }
 
@@ -352,7 +352,8 @@ int run(const core::SandboxPlan& plan) {
     // Fails closed (or warns) before anything is created in the sandbox.
     const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
 
-    const sys::UniqueFd supervisor = open_supervisor();
+    const sys::UniqueFd supervisor = open_supervisor("sbx-supervise");
+    const sys::UniqueFd init_supervisor = open_supervisor("sbx-init");
     // Nothing left for this process to do once the target runs but to wait
     // and forward signals, unless it proxies a pty, keeps a timeout or must
     // remove a cgroup: then it becomes the small supervisor.
@@ -363,7 +364,7 @@ int run(const core::SandboxPlan& plan) {
     if (pid == 0) {
         alive_write.reset();
         pty_ours.reset();
-        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), supervisor.get());
+        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get());
     }
     alive_read.reset();
     pty_theirs.reset();

@@ -44,12 +44,11 @@ int main(int argc, char** argv) {
         fprintf(stderr, "usage: sbx-supervise init|monitor CHILD_PID 0|1 (run by sbx, not by hand)\n");
         return 2;
     }
-    const int init = strcmp(argv[1], "init") == 0;
+    if (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "monitor") != 0) return 2;
     const long child_arg = strtol(argv[2], &end, 10);
     if (*end != '\0' || child_arg <= 0) return 2;
     const pid_t child = (pid_t)child_arg;
     const int forward_terminal_signals = strcmp(argv[3], "1") == 0;
-    if (init) prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
 
     sigset_t set;
     sigemptyset(&set);

@@ -55,7 +55,9 @@ if [ "$(id -u)" -eq 0 ]; then
         [ -f "$helper" ] && [ -x "$helper" ] && cp "$helper" "$stage/"
     done
     # sbx execs its resident supervisor from beside its own binary.
-    [ -x "$(dirname "$SBX")/sbx-supervise" ] && cp "$(dirname "$SBX")/sbx-supervise" "$stage/"
+    for helper in sbx-supervise sbx-init; do
+        [ -x "$(dirname "$SBX")/$helper" ] && cp "$(dirname "$SBX")/$helper" "$stage/"
+    done
     cp "$SBX" "$stage/sbx" && cp "$PROBE" "$stage/sbx-probe" &&
         cp -r "$TESTS_DIR" "$stage/tests" ||
         bail "cannot stage the binaries and tests in $stage"

@@ -22,7 +22,7 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         "Without COMMAND the profile's `command` runs, else /bin/sh.\n"
         "Exit status: the command's; 128+N if killed by signal N; 2 bad usage or profile;\n"
         "124 [limits] timeout expired; 125 sandbox setup failed; 126 command not executable;\n"
-               "127 command not found.");
+        "127 command not found.");
 
     auto& ov = options.overrides;
     app.add_option("-p,--profile", options.profile, "Profile name or path (default: the built-in default)")

@@ -13,7 +13,7 @@ struct Options {
     bool verbose = false;
     bool dry_run = false;
     bool print_bwrap_args = false;  // --print-bwrap-args: the same sandbox as a bwrap command (JSON); run nothing
-    std::string export_seccomp;  // --export-seccomp FILE: write the compiled filter and run nothing
+    std::string export_seccomp;     // --export-seccomp FILE: write the compiled filter and run nothing
 };
 
 // Parses argv. Returns the exit status to leave with (0 after --help or

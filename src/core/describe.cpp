@@ -131,14 +131,16 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
             out << "landlock    best effort";
         if (plan.landlock.scoped) out << ", scoped (abstract unix sockets, signals)";
         out << "\n";
-        for (const auto& path : plan.landlock.paths) out << "  " << path.path << ": " << access_names(path.access) << "\n";
+        for (const auto& path : plan.landlock.paths)
+            out << "  " << path.path << ": " << access_names(path.access) << "\n";
     }
     if (!plan.rlimits.empty()) {
         out << "limits     ";
         for (const auto& limit : plan.rlimits) out << ' ' << rlimit_name(limit.resource) << '=' << limit.value;
         out << "\n";
     }
-    if (plan.timeout) out << "timeout     " << plan.timeout << " s, then SIGTERM; SIGKILL " << plan.kill_after << " s later\n";
+    if (plan.timeout)
+        out << "timeout     " << plan.timeout << " s, then SIGTERM; SIGKILL " << plan.kill_after << " s later\n";
     if (plan.cgroup.any()) {
         out << "cgroup     ";
         if (plan.cgroup.memory) out << " memory.max=" << *plan.cgroup.memory;

@@ -56,9 +56,9 @@ enum class SeccompAction { Errno, Kill, Log };
 struct SeccompRule {
     std::string syscall;  // libseccomp name, e.g. "keyctl"
     SeccompAction action = SeccompAction::Errno;
-    int error = 1;        // errno for Errno (EPERM by default)
+    int error = 1;  // errno for Errno (EPERM by default)
     std::vector<SeccompCondition> conditions;
-    std::string reason;   // shown by --dry-run
+    std::string reason;  // shown by --dry-run
 };
 struct SeccompPlan {
     bool enabled = true;
@@ -117,13 +117,13 @@ struct SandboxPlan {
     bool new_session = true;        // setsid(): the target cannot reach the launching terminal
     bool die_with_parent = true;    // PR_SET_PDEATHSIG(SIGKILL)
 
-    bool pty = false;                     // a pseudo-terminal inside, proxied by the launcher
-    std::vector<std::string> keep_caps;   // capability names kept inside the namespace ("CAP_CHOWN")
+    bool pty = false;                    // a pseudo-terminal inside, proxied by the launcher
+    std::vector<std::string> keep_caps;  // capability names kept inside the namespace ("CAP_CHOWN")
     SeccompPlan seccomp;
     LandlockPlan landlock;
     std::vector<RlimitSetting> rlimits;
-    uint64_t timeout = 0;                 // seconds; 0 = none
-    uint64_t kill_after = 5;              // seconds from SIGTERM to SIGKILL at the timeout
+    uint64_t timeout = 0;     // seconds; 0 = none
+    uint64_t kill_after = 5;  // seconds from SIGTERM to SIGKILL at the timeout
     CgroupPlan cgroup;
     // Host paths the sandbox must never be able to write (sbx's own config,
     // profile and state folders), whether they exist yet or not.

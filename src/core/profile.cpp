@@ -52,9 +52,9 @@ constexpr size_t kMaxNesting = 64;
 constexpr std::string_view kKnownVariables =
     "HOME, USER, UID, GID, PWD, XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_DATA_HOME, PROFILE";
 
-constexpr std::string_view kTopLevelKeys[] = {
-    "include", "hostname", "chdir",   "command",      "new-session", "interactive", "user",   "namespaces",
-    "env",     "mount",    "seccomp", "capabilities", "landlock",    "limits",      "cgroup"};
+constexpr std::string_view kTopLevelKeys[] = {"include",     "hostname",     "chdir",      "command", "new-session",
+                                              "interactive", "user",         "namespaces", "env",     "mount",
+                                              "seccomp",     "capabilities", "landlock",   "limits",  "cgroup"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
@@ -482,8 +482,7 @@ private:
         if (const toml::node* node = root.get("mount")) apply_mounts(*node);
         if (auto value = optional_bool(root, "interactive")) p.interactive = value;
         if (const toml::node* node = root.get("seccomp")) apply_seccomp(table_at(*node, "seccomp"));
-        if (const toml::node* node = root.get("capabilities"))
-            apply_capabilities(table_at(*node, "capabilities"));
+        if (const toml::node* node = root.get("capabilities")) apply_capabilities(table_at(*node, "capabilities"));
         if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));
         if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
         if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
@@ -500,7 +499,8 @@ private:
                 fail_at(value->loc, "`seccomp.policy` must be \"default\" or \"none\", not " + quoted(value->value));
             seccomp.policy = value;
         }
-        if (const toml::node* node = table.get("allow")) append(seccomp.allow, strings_at(*node, "seccomp.allow", false));
+        if (const toml::node* node = table.get("allow"))
+            append(seccomp.allow, strings_at(*node, "seccomp.allow", false));
         if (const toml::node* node = table.get("deny")) append(seccomp.deny, strings_at(*node, "seccomp.deny", false));
         if (auto value = optional_bool(table, "seccomp.log")) seccomp.log = value;
         if (auto value = optional_bool(table, "seccomp.nested-userns")) seccomp.nested_userns = value;
@@ -533,9 +533,9 @@ private:
             if (node == nullptr) continue;
             const std::string dotted = "limits." + std::string(name);
             // 0 is meaningful for a limit (core = 0: no core dumps).
-            Located<uint64_t> value{contains(kRlimitSizes, name) ? size_or_zero_at(*node, dotted)
-                                                                 : count_at(*node, dotted, 0, INT64_MAX),
-                                    at(*node)};
+            Located<uint64_t> value{
+                contains(kRlimitSizes, name) ? size_or_zero_at(*node, dotted) : count_at(*node, dotted, 0, INT64_MAX),
+                at(*node)};
             auto same = std::find_if(limits.rlimits.begin(), limits.rlimits.end(),
                                      [&](const auto& item) { return item.first == name; });
             if (same != limits.rlimits.end())

@@ -58,19 +58,19 @@ struct NamespaceSpec {
 
 // [seccomp]: the default policy, adjusted by name.
 struct SeccompSpec {
-    std::optional<Located<std::string>> policy;      // "default" (the default) or "none"
-    std::vector<Located<std::string>> allow;         // syscall names the policy must let through
-    std::vector<Located<std::string>> deny;          // "NAME", "NAME:ERRNO" (e.g. "ptrace:EACCES") or "NAME:kill"
-    std::optional<Located<bool>> log;                // log violations instead of denying them
-    std::optional<Located<bool>> nested_userns;      // allow creating user namespaces inside
+    std::optional<Located<std::string>> policy;  // "default" (the default) or "none"
+    std::vector<Located<std::string>> allow;     // syscall names the policy must let through
+    std::vector<Located<std::string>> deny;      // "NAME", "NAME:ERRNO" (e.g. "ptrace:EACCES") or "NAME:kill"
+    std::optional<Located<bool>> log;            // log violations instead of denying them
+    std::optional<Located<bool>> nested_userns;  // allow creating user namespaces inside
 };
 
 // [landlock]: defense in depth derived from the mounts.
 struct LandlockSpec {
-    std::optional<Located<bool>> enabled;            // default true: apply what the kernel supports
-    std::optional<Located<uint32_t>> min_abi;        // fail closed below this Landlock ABI
-    std::vector<Located<std::string>> execute;       // paths inside where executing is allowed, besides ro-binds
-    std::optional<Located<bool>> scoped;             // ABI 6 scopes: abstract unix sockets and signals
+    std::optional<Located<bool>> enabled;       // default true: apply what the kernel supports
+    std::optional<Located<uint32_t>> min_abi;   // fail closed below this Landlock ABI
+    std::vector<Located<std::string>> execute;  // paths inside where executing is allowed, besides ro-binds
+    std::optional<Located<bool>> scoped;        // ABI 6 scopes: abstract unix sockets and signals
 };
 
 // [limits]: rlimits (both soft and hard) and a wall-clock timeout.
@@ -78,16 +78,16 @@ struct LimitsSpec {
     // "nofile", "nproc", "as", "cpu", "fsize", "core", "stack", "memlock" in
     // the order first written; a later file setting the same name wins.
     std::vector<std::pair<std::string, Located<uint64_t>>> rlimits;
-    std::optional<Located<uint64_t>> timeout;        // seconds; 0 = none
-    std::optional<Located<uint64_t>> kill_after;     // seconds between SIGTERM and SIGKILL at the timeout
+    std::optional<Located<uint64_t>> timeout;     // seconds; 0 = none
+    std::optional<Located<uint64_t>> kill_after;  // seconds between SIGTERM and SIGKILL at the timeout
 };
 
 // [cgroup]: limits in a delegated cgroup v2 subtree.
 struct CgroupSpec {
-    std::optional<Located<uint64_t>> memory;         // bytes (memory.max)
-    std::optional<Located<uint64_t>> pids;           // pids.max
-    std::optional<Located<double>> cpus;             // cpu.max as a number of CPUs, e.g. 0.5
-    std::optional<Located<bool>> required;           // fail closed when no delegated cgroup is available
+    std::optional<Located<uint64_t>> memory;  // bytes (memory.max)
+    std::optional<Located<uint64_t>> pids;    // pids.max
+    std::optional<Located<double>> cpus;      // cpu.max as a number of CPUs, e.g. 0.5
+    std::optional<Located<bool>> required;    // fail closed when no delegated cgroup is available
 };
 
 struct Profile {
@@ -103,7 +103,7 @@ struct Profile {
     std::optional<Located<std::vector<std::string>>> command;
     std::vector<FsEntry> mounts;  // included profiles' entries first, in include order
     EnvSpec env;
-    std::optional<Located<bool>> interactive;     // a pty when stdin is a terminal
+    std::optional<Located<bool>> interactive;  // a pty when stdin is a terminal
     SeccompSpec seccomp;
     std::vector<Located<std::string>> keep_caps;  // [capabilities] keep: "CAP_CHOWN", ...
     LandlockSpec landlock;

@@ -10,10 +10,10 @@
 
 #include <fcntl.h>
 #include <linux/seccomp.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <seccomp.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>

@@ -65,8 +65,7 @@ void drop_capabilities(const std::vector<std::string>& keep) {
         throw Error(ErrorKind::Setup, "capabilities differ from the plan after dropping them", EPERM);
     for (cap_value_t cap = 0; cap < last; ++cap) {
         if (cap_get_bound(cap) > 0 && !is_kept(cap))
-            throw Error(ErrorKind::Setup, "capability " + std::to_string(cap) + " is still in the bounding set",
-                        EPERM);
+            throw Error(ErrorKind::Setup, "capability " + std::to_string(cap) + " is still in the bounding set", EPERM);
     }
 }
 

@@ -441,9 +441,9 @@ TEST_CASE("a profile included along two paths is no duplicate") {
     const HostFacts host = test_host();
     const std::string path = resolve_profile("cli", host, no_files());
     // cli includes default; including both reads default twice.
-    const Profile profile =
-        load_profile_text("include = [\"default\", \"cli\"]\n", "/p/both.toml", host, no_files());
+    const Profile profile = load_profile_text("include = [\"default\", \"cli\"]\n", "/p/both.toml", host, no_files());
     const SandboxPlan plan = build_plan(profile, Overrides{}, host);
-    CHECK(std::count_if(plan.mounts.begin(), plan.mounts.end(), [](const MountOp& m) { return m.dest == "/usr"; }) == 1);
+    CHECK(std::count_if(plan.mounts.begin(), plan.mounts.end(), [](const MountOp& m) { return m.dest == "/usr"; }) ==
+          1);
     CHECK(path == "builtin:cli.toml");
 }

@@ -4,7 +4,14 @@
 //    └─ clone(NEWUSER|NEWNS|...)      one call creates every namespace; the
 //       child (PID 1 of the sandbox)  writes its own id maps, builds the root,
 //       │                             then stays as init: reaps, forwards
-//       └─ fork: target               setsid, chdir, caps dropped, no_new_privs, execvp
+//       └─ clone: target              setsid, chdir, caps dropped, no_new_privs, execvp
+//
+// Both children are started like posix_spawn's (sys/spawn.hpp): in the
+// parent's memory, the parent waiting until the child execs, so no page
+// tables are copied. The sandbox's child does so whenever PID 1 is sure to
+// exec the small supervisor (sbx-init found) and the launcher has nothing to
+// do during setup (no timeout running, no cgroup to fill); otherwise it is a
+// fork-like clone.
 //
 // The child writes its own uid_map/gid_map: for the single-id mapping an
 // unprivileged user may make, the kernel allows that from inside, so no
@@ -40,6 +47,7 @@
 #include "sandbox/rootfs.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/security.hpp"
+#include "sys/spawn.hpp"
 #include "sys/syscalls.hpp"
 
 extern char** environ;
@@ -226,26 +234,33 @@ sys::UniqueFd open_supervisor(const std::string& name) {
     return sys::UniqueFd();
 }
 
-// Becomes the supervisor for `child`; returns only if the exec failed.
-void exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_terminal_signals) {
-    if (supervisor < 0) return;
+// Becomes the supervisor for `child`; returns (the errno) only if the exec failed.
+int exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_terminal_signals) {
+    if (supervisor < 0) return ENOENT;
     const std::string pid = std::to_string(child);
     const char* argv[] = {"sbx-supervise", mode, pid.c_str(), forward_terminal_signals ? "1" : "0", nullptr};
     const char* envp[] = {nullptr};
     ::execveat(supervisor, "", const_cast<char* const*>(argv), const_cast<char* const*>(envp), AT_EMPTY_PATH);
-    spdlog::debug("exec sbx-supervise {}: {}; supervising in-process", mode, std::strerror(errno));
+    const int err = errno;
+    spdlog::debug("exec sbx-supervise {}: {}; supervising in-process", mode, std::strerror(err));
+    return err;
 }
 
+// `shares_memory`: started by spawn_shared(), so the launcher waits until
+// this process execs; it must then exec the supervisor or fail.
 [[noreturn]] void sandbox_main(const core::SandboxPlan& plan, const SeccompProgram& seccomp, int alive_fd, int pty_sock,
-                               int supervisor) {
+                               int supervisor, bool shares_memory) {
     try {
+        // Nothing the launcher inherited reaches the sandbox (but the
+        // socket the pty's master goes back on, and the supervisor). First
+        // of all, because this copy of the pipe's write end would hide the
+        // launcher's death from the check below.
+        close_inherited({pty_sock, supervisor, alive_fd});
         if (plan.die_with_parent) {
             if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
             if (launcher_is_gone(alive_fd)) ::_exit(kSetupFailed);
         }
-        // Nothing the launcher inherited reaches the sandbox (but the
-        // socket the pty's master goes back on, and the supervisor).
-        close_inherited({pty_sock, supervisor});
+        ::close(alive_fd);
         // Exact modes for what setup creates; the target gets the caller's umask back.
         const mode_t caller_umask = ::umask(0);
 
@@ -276,16 +291,20 @@ void exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward
             pty.master.reset();
             ::close(pty_sock);
         }
-        pid_t target = ::fork();
-        if (target < 0) sys::throw_errno("fork the target");
-        if (target == 0) exec_target(plan, seccomp, caller_umask, pty.slave.get());
+        const int slave = pty.slave.get();
+        const pid_t target = sys::spawn_shared(0, [&] { exec_target(plan, seccomp, caller_umask, slave); });
+        if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}", target);
         // Only the target holds the inner terminal: the launcher sees
         // end-of-file on the master once the target and its children close it.
         pty.slave.reset();
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and the supervisor forwards them.
-        exec_supervisor(supervisor, "init", target, plan.new_session);
+        const int err = exec_supervisor(supervisor, "init", target, plan.new_session);
+        // The launcher is suspended until this process execs: it cannot
+        // supervise the target now (and the target dies with PID 1).
+        if (shares_memory)
+            throw Error(ErrorKind::Setup, std::string("cannot execute sbx-init: ") + std::strerror(err), err);
         init::Supervision supervision;
         supervision.child = target;
         supervision.forward_terminal_signals = plan.new_session;
@@ -294,6 +313,8 @@ void exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward
         spdlog::error("{}", e.what());
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
+    } catch (...) {
+        spdlog::error("setting up the sandbox failed");
     }
     ::_exit(kSetupFailed);
 }
@@ -358,14 +379,26 @@ int run(const core::SandboxPlan& plan) {
     // and forward signals, unless it proxies a pty, keeps a timeout or must
     // remove a cgroup: then it becomes the small supervisor.
     const bool become_supervisor = supervisor && !plan.pty && plan.timeout == 0 && !cgroup;
+    // See the top of this file.
+    const bool share_memory = init_supervisor && plan.timeout == 0 && !cgroup;
 
-    const long pid = clone_sandbox(plan, cgroup.get());
-    if (pid < 0) throw_clone_error(errno);
-    if (pid == 0) {
-        alive_write.reset();
-        pty_ours.reset();
-        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get());
+    long pid = 0;
+    if (share_memory) {
+        spdlog::debug("clone(CLONE_VM|CLONE_VFORK|{})", flag_names(plan.ns));
+        // The child closes what it must not keep itself (close_inherited):
+        // this process's UniqueFds are shared memory and stay untouched.
+        pid = sys::spawn_shared(clone_flags(plan.ns), [&] {
+            sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get(), true);
+        });
+    } else {
+        pid = clone_sandbox(plan, cgroup.get());
+        if (pid == 0) {
+            alive_write.reset();
+            pty_ours.reset();
+            sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get(), false);
+        }
     }
+    if (pid < 0) throw_clone_error(errno);
     alive_read.reset();
     pty_theirs.reset();
 

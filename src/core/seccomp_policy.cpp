@@ -336,4 +336,21 @@ SeccompPlan build_seccomp_plan(const SeccompSpec& spec) {
     return plan;
 }
 
+std::string seccomp_plan_key(const SeccompPlan& plan) {
+    if (!plan.enabled) return "none\n";
+    std::string key;
+    for (const auto& rule : plan.rules) {
+        key += rule.syscall;
+        switch (rule.action) {
+        case SeccompAction::Errno: key += " errno " + std::to_string(rule.error); break;
+        case SeccompAction::Kill: key += " kill"; break;
+        case SeccompAction::Log: key += " log"; break;
+        }
+        for (const auto& c : rule.conditions)
+            key += " " + std::to_string(c.arg) + ":" + std::to_string(c.mask) + ":" + std::to_string(c.value);
+        key += "\n";
+    }
+    return key;
+}
+
 }  // namespace sbx::core

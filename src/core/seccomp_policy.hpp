@@ -39,4 +39,10 @@ using BitCube = std::pair<uint32_t, uint32_t>;
 // rules (libseccomp allows one comparison per argument and rule).
 std::vector<BitCube> cover_outside(const std::vector<uint32_t>& allowed);
 
+// What makes two plans compile to the same filter, as text: one line per
+// rule (name, action, errno, conditions; not the reason). Equal keys, equal
+// BPF, for one build of sbx: the launcher looks its plan up by this key
+// among the filters compiled when sbx was built (sandbox/seccomp.hpp).
+std::string seccomp_plan_key(const SeccompPlan& plan);
+
 }  // namespace sbx::core

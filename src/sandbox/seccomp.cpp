@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/seccomp_policy.hpp"
+#include "sandbox/precompiled_seccomp.hpp"
 #include "sys/unique_fd.hpp"
 
 namespace sbx::sandbox {
@@ -131,6 +133,17 @@ void build(const Filter& filter, const core::SeccompPlan& plan) {
 }  // namespace
 
 SeccompProgram compile_seccomp(const core::SeccompPlan& plan) {
+    if (!plan.enabled) return SeccompProgram{};
+    const std::string key = core::seccomp_plan_key(plan);
+    for (const auto& filter : precompiled_filters()) {
+        if (filter.key != key) continue;
+        spdlog::debug("seccomp: {} BPF instructions compiled when sbx was built", filter.code.size());
+        return SeccompProgram{true, std::vector<sock_filter>(filter.code.begin(), filter.code.end())};
+    }
+    return compile_with_libseccomp(plan);
+}
+
+SeccompProgram compile_with_libseccomp(const core::SeccompPlan& plan) {
     SeccompProgram program;
     if (!plan.enabled) return program;
     Filter filter;
@@ -165,13 +178,14 @@ void export_seccomp(const core::SeccompPlan& plan, const std::string& path) {
     if (!plan.enabled)
         throw Error(ErrorKind::Usage,
                     "--export-seccomp " + path + ": the profile's seccomp policy is \"none\": there is no filter");
-    Filter filter;
-    build(filter, plan);
+    const SeccompProgram program = compile_seccomp(plan);
     // A raw struct sock_filter[] array, exactly what bwrap --seccomp FD and
     // --add-seccomp-fd FD read and load.
     sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd) throw Error(ErrorKind::Setup, "--export-seccomp " + path + ": " + std::strerror(errno), errno);
-    if (int rc = seccomp_export_bpf(filter.get(), fd.get()); rc < 0) fail("export BPF to " + path, rc);
+    const size_t size = program.code.size() * sizeof(sock_filter);
+    if (::write(fd.get(), program.code.data(), size) != static_cast<ssize_t>(size))
+        throw Error(ErrorKind::Setup, "--export-seccomp " + path + ": " + std::strerror(errno), errno);
     spdlog::debug("seccomp: BPF written to {}", path);
 }
 

@@ -19,8 +19,13 @@ struct SeccompProgram {
     std::vector<sock_filter> code;
 };
 
+// The filter for `plan`: the one compiled when sbx was built if the plan is
+// one of those (precompiled_seccomp.hpp), else compiled now with libseccomp.
 // Throws Setup (fail closed) if the filter cannot be built.
 SeccompProgram compile_seccomp(const core::SeccompPlan& plan);
+
+// Always compiles with libseccomp (the build-time generator and the tests).
+SeccompProgram compile_with_libseccomp(const core::SeccompPlan& plan);
 
 // Loads the program into the calling thread (no_new_privs must be set).
 // Must be the last step before execve: every later system call of sbx

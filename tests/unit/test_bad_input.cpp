@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/plan_builder.hpp"
+#include "support.hpp"
 
 using namespace sbx;
 using namespace sbx::core;
@@ -18,34 +19,21 @@ using namespace sbx::core;
 namespace {
 
 HostFacts bad_input_host() {
-    HostFacts host;
-    host.uid = 1000;
+    HostFacts host = test::sample_host();
     host.gid = 1000;
-    host.user = "alice";
-    host.home = "/home/alice";
     host.cwd = "/home/alice";
-    host.xdg_runtime_dir = "/run/user/1000";
-    host.xdg_config_home = "/home/alice/.config";
-    host.xdg_data_home = "/home/alice/.local/share";
     host.profile_dirs = {"/p"};
     return host;
 }
 
 using Files = std::map<std::string, std::string>;
 
-FileReader reader_of(const Files& files) {
-    return [&files](const std::string& path) -> std::optional<std::string> {
-        auto it = files.find(path);
-        if (it == files.end()) return std::nullopt;
-        return it->second;
-    };
-}
-
 // Parses `text` as /p/bad.toml and builds the plan: what `sbx` does before
 // it creates anything.
 SandboxPlan plan_from(const std::string& text, const Files& files = {}) {
     const HostFacts host = bad_input_host();
-    return build_plan(load_profile_text(text, "/p/bad.toml", host, reader_of(files)), {}, host);
+    test::FakeFiles fs{files, {}};
+    return build_plan(load_profile_text(text, "/p/bad.toml", host, fs.reader()), {}, host);
 }
 
 // The message of the Usage error; "(no error)" when there was none. Also

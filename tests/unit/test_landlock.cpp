@@ -6,27 +6,22 @@
 
 #include "core/landlock_policy.hpp"
 #include "core/plan_builder.hpp"
+#include "support.hpp"
 
 using namespace sbx;
 using namespace sbx::core;
 
 namespace {
 
+// The sample host without a runtime folder (what these plans were written against).
 HostFacts test_host() {
-    HostFacts host;
-    host.uid = 1000;
+    HostFacts host = test::sample_host();
     host.gid = 1000;
-    host.user = "alice";
-    host.home = "/home/alice";
-    host.cwd = "/home/alice/src";
-    host.xdg_config_home = "/home/alice/.config";
-    host.xdg_data_home = "/home/alice/.local/share";
+    host.xdg_runtime_dir.clear();
     return host;
 }
 
-FileReader no_files() {
-    return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-}
+using test::no_files;
 
 SandboxPlan plan_of(const std::string& toml) {
     const HostFacts host = test_host();

@@ -5,29 +5,21 @@
 #include <map>
 
 #include "core/plan_builder.hpp"
+#include "support.hpp"
 
 using namespace sbx;
 using namespace sbx::core;
 
 namespace {
 
+// The sample host, with an environment to filter.
 HostFacts test_host() {
-    HostFacts host;
-    host.uid = 1000;
-    host.gid = 1001;
-    host.user = "alice";
-    host.home = "/home/alice";
-    host.cwd = "/home/alice/src";
-    host.xdg_runtime_dir = "/run/user/1000";
-    host.xdg_config_home = "/home/alice/.config";
-    host.xdg_data_home = "/home/alice/.local/share";
+    HostFacts host = test::sample_host();
     host.env = {{"TERM", "xterm"}, {"LC_ALL", "C.UTF-8"}, {"SECRET", "s3cret"}, {"PATH", "/host/bin"}};
     return host;
 }
 
-FileReader no_files() {
-    return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-}
+using test::no_files;
 
 SandboxPlan plan_of(const std::string& toml, const Overrides& ov = {}) {
     const HostFacts host = test_host();

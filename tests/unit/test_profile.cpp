@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/profile.hpp"
+#include "support.hpp"
 
 using namespace sbx;
 using namespace sbx::core;
@@ -15,35 +16,18 @@ namespace {
 
 const std::string kFile = "/p/test.toml";
 
+// The sample host with folders of its own, so that each variable's source shows.
 HostFacts sample_host() {
-    HostFacts host;
-    host.uid = 1000;
-    host.gid = 1001;
-    host.user = "alice";
-    host.home = "/home/alice";
+    HostFacts host = test::sample_host();
     host.shell = "/bin/bash";
     host.cwd = "/work/proj";
-    host.xdg_runtime_dir = "/run/user/1000";
     host.xdg_config_home = "/home/alice/.cfg";
     host.xdg_data_home = "/home/alice/.data";
     host.profile_dirs = {"/home/alice/.cfg/sbx/profiles", "/etc/sbx/profiles", "/usr/share/sbx/profiles"};
     return host;
 }
 
-// A FileReader over an in-memory set of files that records what was asked for.
-struct FakeFiles {
-    std::map<std::string, std::string> files;
-    std::vector<std::string> asked;
-
-    FileReader reader() {
-        return [this](const std::string& path) -> std::optional<std::string> {
-            asked.push_back(path);
-            auto it = files.find(path);
-            if (it == files.end()) return std::nullopt;
-            return it->second;
-        };
-    }
-};
+using test::FakeFiles;
 
 Profile load(const std::string& text, FakeFiles fs = {}) {
     return load_profile_text(text, kFile, sample_host(), fs.reader());

@@ -10,6 +10,7 @@
 
 #include "core/profile.hpp"
 #include "core/seccomp_policy.hpp"
+#include "support.hpp"
 
 using namespace sbx;
 using namespace sbx::core;
@@ -19,14 +20,7 @@ namespace {
 using Args = std::array<uint64_t, 6>;
 
 SeccompSpec spec_of(const std::string& toml) {
-    HostFacts host;
-    host.uid = 1000;
-    host.gid = 1000;
-    host.user = "alice";
-    host.home = "/home/alice";
-    host.cwd = "/home/alice";
-    const FileReader none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-    return load_profile_text(toml, "/p/test.toml", host, none).seccomp;
+    return load_profile_text(toml, "/p/test.toml", test::sample_host(), test::no_files()).seccomp;
 }
 
 SeccompPlan plan_of(const std::string& toml) { return build_seccomp_plan(spec_of(toml)); }

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -145,8 +144,10 @@ void write_limits(int dir, const std::string& path, const core::CgroupPlan& plan
     if (plan.memory) write_at(dir, path, "memory.max", std::to_string(*plan.memory));
     if (plan.pids) write_at(dir, path, "pids.max", std::to_string(*plan.pids));
     if (plan.cpus) {
-        // The kernel's smallest quota is 1 ms per period.
-        const auto quota = std::max<uint64_t>(1000, static_cast<uint64_t>(std::llround(*plan.cpus * kCpuPeriod)));
+        // The kernel's smallest quota is 1 ms per period. Rounded by hand
+        // (0 < cpus <= 4096, checked by the profile parser): std::llround was sbx's one use of
+        // libm, a whole shared library to load at every launch.
+        const auto quota = std::max<uint64_t>(1000, static_cast<uint64_t>(*plan.cpus * kCpuPeriod + 0.5));
         write_at(dir, path, "cpu.max", std::to_string(quota) + " " + std::to_string(kCpuPeriod));
     }
 }

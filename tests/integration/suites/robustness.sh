@@ -204,3 +204,21 @@ for ((rb_i = 0; rb_i < RB_N; rb_i++)); do
 done
 check_eq "every file in the host folder has the content its launch wrote" "" "$rb_bad"
 check_eq "the persistent home was created private (0700)" 700 "$(stat -c %a "$RB_HOME" 2>/dev/null)"
+
+# ---------------------------------------------------------------------------
+# What a launch loads (bench/RESULTS.md): every shared library costs each
+# launch its mapping and relocations (libm, for one llround, cost ~0.5 ms),
+# and the two resident supervisors are freestanding where sbx supports it.
+# ---------------------------------------------------------------------------
+NEEDED=$(readelf -d "$SBX" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort | tr '\n' ' ')
+check_match "sbx loads no shared library but the C library (and its loader): $NEEDED" \
+    '^(ld-linux[^ ]* )?libc\.so\.6 $' "$NEEDED"
+case "$(uname -m)" in
+x86_64 | aarch64)
+    for s in sbx-supervise sbx-init; do
+        INTERP=$(readelf -l "$(dirname "$SBX")/$s" | grep -c 'program interpreter')
+        check_eq "$s is freestanding: no program interpreter, nothing to load" 0 "$INTERP"
+    done
+    ;;
+*) skip "the supervisors are freestanding" "only on x86-64 and aarch64 ($(uname -m) here)" ;;
+esac

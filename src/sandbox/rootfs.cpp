@@ -166,14 +166,9 @@ void make_symlink(const Tree& tree, const std::string& target, const std::string
 void cover_proc(const Tree& tree, const std::string& proc) {
     for (const char* sub : {"sys", "sysrq-trigger", "irq", "bus"}) {
         const std::string path = proc + "/" + sub;
-        UniqueFd fd;
-        try {
-            fd = sys::open_at2(tree.dir(proc).get(), sub, O_PATH | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
-                               "open " + path);
-        } catch (const Error& e) {
-            if (e.error_number() == ENOENT) continue;  // not every kernel has every one
-            throw;
-        }
+        const UniqueFd fd = sys::open_at2_if_exists(tree.dir(proc).get(), sub, O_PATH | O_NOFOLLOW,
+                                                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, "open " + path);
+        if (!fd) continue;  // not every kernel has every one
         UniqueFd copy = sys::clone_tree(fd.get(), "read-only " + path);
         sys::set_attrs(copy.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, true,
                        "read-only " + path);

@@ -25,8 +25,9 @@ namespace {
 
 }  // namespace
 
-UniqueFd open_at2(int dirfd, const std::string& path, uint64_t flags, uint64_t resolve, const std::string& what,
-                  mode_t mode) {
+namespace {
+
+long raw_open_at2(int dirfd, const std::string& path, uint64_t flags, uint64_t resolve, mode_t mode) {
     struct open_how how {};
     how.flags = flags | O_CLOEXEC;
     how.mode = mode;
@@ -35,6 +36,22 @@ UniqueFd open_at2(int dirfd, const std::string& path, uint64_t flags, uint64_t r
     do {
         fd = ::syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how);
     } while (fd < 0 && errno == EAGAIN);  // a concurrent rename in the walk: retry
+    return fd;
+}
+
+}  // namespace
+
+UniqueFd open_at2(int dirfd, const std::string& path, uint64_t flags, uint64_t resolve, const std::string& what,
+                  mode_t mode) {
+    const long fd = raw_open_at2(dirfd, path, flags, resolve, mode);
+    if (fd < 0) throw_mount_api(what, "openat2", "5.6");
+    return UniqueFd(static_cast<int>(fd));
+}
+
+UniqueFd open_at2_if_exists(int dirfd, const std::string& path, uint64_t flags, uint64_t resolve,
+                            const std::string& what) {
+    const long fd = raw_open_at2(dirfd, path, flags, resolve, 0);
+    if (fd < 0 && errno == ENOENT) return UniqueFd();
     if (fd < 0) throw_mount_api(what, "openat2", "5.6");
     return UniqueFd(static_cast<int>(fd));
 }

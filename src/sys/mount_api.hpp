@@ -19,6 +19,11 @@ namespace sbx::sys {
 // openat2(dirfd, path, {flags | O_CLOEXEC, mode, resolve}).
 UniqueFd open_at2(int dirfd, const std::string& path, uint64_t flags, uint64_t resolve, const std::string& what,
                   mode_t mode = 0);
+// The same, but a path that does not exist (ENOENT) gives an empty UniqueFd
+// instead of an error: for what is optional, without the cost of an
+// exception on an ordinary launch.
+UniqueFd open_at2_if_exists(int dirfd, const std::string& path, uint64_t flags, uint64_t resolve,
+                            const std::string& what);
 
 // A detached copy of the mount tree at `fd` (OPEN_TREE_CLONE, recursive).
 UniqueFd clone_tree(int fd, const std::string& what);

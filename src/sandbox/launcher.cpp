@@ -210,20 +210,26 @@ void close_inherited(std::vector<int> keep) {
     if (::close_range(from, ~0U, 0) != 0) sys::throw_errno("close_range(" + std::to_string(from) + ", ~0)");
 }
 
+// The folders to look in, in order: libexec, then sbx's own folder.
+std::vector<std::string> supervisor_dirs() {
+    std::vector<std::string> dirs{std::string(SBX_LIBEXECDIR) + "/sbx"};
+    char self[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        std::string exe(self, static_cast<size_t>(n));
+        dirs.push_back(exe.substr(0, exe.rfind('/')));
+    }
+    return dirs;
+}
+
 // The small supervisor (src/supervise) that the two resident processes
 // become once the sandbox runs, "sbx-supervise" for the launcher and
 // "sbx-init" for PID 1: installed in libexec, or beside sbx in a build
 // tree. Opened before clone, so PID 1 can exec it by fd after pivot_root.
 // Not found: sbx supervises in-process (same behaviour, more memory).
-sys::UniqueFd open_supervisor(const std::string& name) {
-    std::vector<std::string> candidates{std::string(SBX_LIBEXECDIR) + "/sbx/" + name};
-    char self[4096];
-    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        std::string exe(self, static_cast<size_t>(n));
-        candidates.push_back(exe.substr(0, exe.rfind('/')) + "/" + name);
-    }
-    for (const auto& path : candidates) {
+sys::UniqueFd open_supervisor(const std::vector<std::string>& dirs, const std::string& name) {
+    for (const auto& dir : dirs) {
+        const std::string path = dir + "/" + name;
         const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
         if (fd >= 0) {
             spdlog::debug("supervisor {}", path);
@@ -373,8 +379,9 @@ int run(const core::SandboxPlan& plan) {
     // Fails closed (or warns) before anything is created in the sandbox.
     const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
 
-    const sys::UniqueFd supervisor = open_supervisor("sbx-supervise");
-    const sys::UniqueFd init_supervisor = open_supervisor("sbx-init");
+    const std::vector<std::string> dirs = supervisor_dirs();
+    const sys::UniqueFd supervisor = open_supervisor(dirs, "sbx-supervise");
+    const sys::UniqueFd init_supervisor = open_supervisor(dirs, "sbx-init");
     // Nothing left for this process to do once the target runs but to wait
     // and forward signals, unless it proxies a pty, keeps a timeout or must
     // remove a cgroup: then it becomes the small supervisor.
@@ -382,21 +389,19 @@ int run(const core::SandboxPlan& plan) {
     // See the top of this file.
     const bool share_memory = init_supervisor && plan.timeout == 0 && !cgroup;
 
+    // The child closes what it must not keep itself, first thing
+    // (close_inherited): with shared memory, this process's UniqueFds are
+    // the child's too and must stay untouched.
+    auto child = [&] {
+        sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get(), share_memory);
+    };
     long pid = 0;
     if (share_memory) {
         spdlog::debug("clone(CLONE_VM|CLONE_VFORK|{})", flag_names(plan.ns));
-        // The child closes what it must not keep itself (close_inherited):
-        // this process's UniqueFds are shared memory and stay untouched.
-        pid = sys::spawn_shared(clone_flags(plan.ns), [&] {
-            sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get(), true);
-        });
+        pid = sys::spawn_shared(clone_flags(plan.ns), child);
     } else {
         pid = clone_sandbox(plan, cgroup.get());
-        if (pid == 0) {
-            alive_write.reset();
-            pty_ours.reset();
-            sandbox_main(plan, seccomp, alive_read.get(), pty_theirs.get(), init_supervisor.get(), false);
-        }
+        if (pid == 0) child();
     }
     if (pid < 0) throw_clone_error(errno);
     alive_read.reset();

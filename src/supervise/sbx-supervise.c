@@ -141,8 +141,7 @@ static int supervise(int argc, char** argv) {
             const long pid = sys6(__NR_wait4, -1, (long)&status, WNOHANG, 0);
             if (pid == child) return shell_status(status);
             if (pid > 0 || pid == -EINTR) continue;
-            if (pid == -ECHILD) fail("waitpid", pid);
-            if (pid < 0) fail("waitpid", pid);
+            if (pid < 0) fail("waitpid", pid);  // ECHILD: the child is not ours
             break;
         }
         struct signalfd_siginfo info;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sbx::core {
@@ -14,9 +15,9 @@ namespace sbx::core {
 struct HostFacts {
     uint32_t uid = 0;
     uint32_t gid = 0;
-    std::string user;                        // login name (passwd, else $USER, else the uid)
-    std::string home;                        // passwd home, else $HOME
-    std::string shell;                       // passwd shell (informational)
+    std::string user;                        // login name (/etc/passwd, else $USER, else the uid)
+    std::string home;                        // /etc/passwd home, else $HOME
+    std::string shell;                       // /etc/passwd shell (informational)
     std::string cwd;                         // absolute
     std::string xdg_runtime_dir;             // $XDG_RUNTIME_DIR or /run/user/UID
     std::string xdg_config_home;             // $XDG_CONFIG_HOME or HOME/.config
@@ -32,5 +33,20 @@ struct HostFacts {
 // Reads a whole file; nullopt when it does not exist or cannot be read.
 // Injected so that the core stays free of I/O.
 using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
+
+// One passwd(5) entry: what sbx needs of it.
+struct PasswdEntry {
+    std::string name;
+    std::string home;
+    std::string shell;
+};
+
+// The first entry of `passwd` (the text of /etc/passwd) whose uid is `uid`;
+// nullopt when there is none. Lines that are not seven colon-separated
+// fields, or whose uid is not a decimal number, are skipped, as are NIS
+// "+"/"-" lines. sbx reads the file itself rather than through NSS
+// (getpwuid): NSS loads modules into the process, which a static sbx
+// cannot do safely; users known only to LDAP or sssd get $USER and $HOME.
+std::optional<PasswdEntry> find_passwd_entry(std::string_view passwd, uint32_t uid);
 
 }  // namespace sbx::core

@@ -2,7 +2,6 @@
 // environment; everything downstream gets them as data.
 #include "sys/host_facts.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,10 +32,13 @@ core::HostFacts read_host_facts() {
         auto eq = kv.find('=');
         if (eq != std::string::npos && eq > 0) host.env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    if (const struct passwd* pw = ::getpwuid(host.uid)) {
-        host.user = pw->pw_name;
-        host.home = pw->pw_dir;
-        host.shell = pw->pw_shell ? pw->pw_shell : "";
+    // /etc/passwd itself, not getpwuid: see core::find_passwd_entry.
+    if (auto passwd = file_reader()("/etc/passwd")) {
+        if (auto entry = core::find_passwd_entry(*passwd, host.uid)) {
+            host.user = std::move(entry->name);
+            host.home = std::move(entry->home);
+            host.shell = std::move(entry->shell);
+        }
     }
     if (host.user.empty()) host.user = env_or(host, "USER", std::to_string(host.uid));
     if (host.home.empty()) host.home = env_or(host, "HOME", "/");

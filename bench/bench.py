@@ -361,7 +361,7 @@ class Bench:
                     time.sleep(0.05)
                 else:
                     sys.exit(f"bench: {spec_name}: the target never started: {tree}")
-                time.sleep(0.2)  # let the launcher settle after the exec
+                time.sleep(0.2)  # past sbx's hand-over to its small supervisor (50 ms) and its exec
                 tree = self.process_tree(proc.pid)
                 resident = [dict(p, **self.rollup(p["pid"])) for p in tree if p["comm"] != "sleep"]
                 runs.append(resident)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -112,6 +113,9 @@ Outcome supervise(const Supervision& what) {
     if (!sfd) sys::throw_errno("signalfd");
     sys::UniqueFd timer = make_timer(what.timeout);
 
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(what.return_after_ms);
+
     Outcome outcome;
     std::vector<pollfd> fds;
     for (;;) {
@@ -124,7 +128,16 @@ Outcome supervise(const Supervision& what) {
         }
         fds.assign({{sfd.get(), POLLIN, 0}, {timer.get(), POLLIN, 0}});  // a negative fd is skipped
         if (what.io) what.io->add_pollfds(fds);
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
+        int wait_ms = -1;
+        if (what.return_after_ms > 0) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+            if (left <= 0) {
+                outcome.running = true;
+                return outcome;
+            }
+            wait_ms = static_cast<int>(left);
+        }
+        if (::poll(fds.data(), fds.size(), wait_ms) < 0) {
             if (errno == EINTR) continue;
             sys::throw_errno("poll");
         }

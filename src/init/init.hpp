@@ -48,15 +48,20 @@ struct Supervision {
     uint64_t timeout = 0;
     uint64_t kill_after = 0;
     Io* io = nullptr;  // also handles SIGWINCH (not forwarded) when set
+    // When above 0: return after this many milliseconds even though the
+    // child still runs (Outcome::running), so that the caller can hand the
+    // child over to another supervisor. Not with `io` or `timeout`.
+    uint64_t return_after_ms = 0;
 };
 
 struct Outcome {
     int status = 0;          // as a shell reports it: the code, or 128+N for signal N
     bool timed_out = false;  // the timeout fired (status is then whatever the child did)
+    bool running = false;    // returned after return_after_ms; the child was not reaped
 };
 
-// Waits until `child` exits. Forwarded signals that arrive meanwhile are
-// sent to it.
+// Waits until `child` exits (or return_after_ms pass). Forwarded signals
+// that arrive meanwhile are sent to it.
 Outcome supervise(const Supervision& what);
 
 }  // namespace sbx::init

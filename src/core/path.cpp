@@ -47,8 +47,9 @@ std::string normalize_absolute(std::string_view path, std::string* why) {
         set_why(why, "contains a newline");
         return {};
     }
-    if (path.size() > PATH_MAX) {
-        set_why(why, "is longer than PATH_MAX (4096 bytes)");
+    // PATH_MAX counts the terminating NUL: the kernel takes at most 4095 bytes.
+    if (path.size() >= PATH_MAX) {
+        set_why(why, "is longer than 4095 bytes (PATH_MAX)");
         return {};
     }
     if (path.front() != '/') {
@@ -59,6 +60,10 @@ std::string normalize_absolute(std::string_view path, std::string* why) {
     for (std::string_view part : components(path)) {
         if (part == "..") {
             set_why(why, "contains a \"..\" component");
+            return {};
+        }
+        if (part.size() > NAME_MAX) {
+            set_why(why, "has a component longer than 255 bytes (NAME_MAX)");
             return {};
         }
         result += '/';

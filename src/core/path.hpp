@@ -8,7 +8,8 @@ namespace sbx::core {
 
 // Collapses "//" and "/./", strips a trailing '/'. Returns an empty string
 // when the path is relative, empty, contains a ".." component, a NUL or a
-// newline, or is longer than PATH_MAX; `why` then says which.
+// newline, is longer than 4095 bytes (PATH_MAX with its NUL) or has a
+// component longer than 255 (NAME_MAX); `why` then says which.
 std::string normalize_absolute(std::string_view path, std::string* why);
 
 // For host paths: collapses "//" and "/./" and strips a trailing '/', but

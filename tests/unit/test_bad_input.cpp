@@ -273,7 +273,7 @@ TEST_CASE("bad input: the largest sizes that fit are accepted exactly") {
     CHECK(plan.cgroup.memory == uint64_t{INT64_MAX});
 }
 
-TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX and newline paths") {
+TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX, over-NAME_MAX and newline paths") {
     const std::string too_long = "/" + std::string(PATH_MAX + 10, 'a');
     const std::string bind = "[[mount]]\ntype = \"bind\"\nsource = \"/usr\"\n";
     check_cases({
@@ -285,7 +285,9 @@ TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX and newline paths") {
         {"dest ending in ..", "[[mount]]\ntype = \"tmpfs\"\ndest = \"/a/..\"\n",
          kAt + "1:1: ", "contains a \"..\" component"},
         {"dest over PATH_MAX", bind + "dest = \"" + too_long + "\"\n",
-         kAt + "1:1: ", "(4107 bytes)\": is longer than PATH_MAX (4096 bytes)"},
+         kAt + "1:1: ", "(4107 bytes)\": is longer than 4095 bytes (PATH_MAX)"},
+        {"dest with a 256-byte component", bind + "dest = \"/a/" + std::string(NAME_MAX + 1, 'c') + "\"\n",
+         kAt + "1:1: ", "has a component longer than 255 bytes (NAME_MAX)"},
         {"dest with a newline", bind + "dest = \"/a\\nb\"\n",
          kAt + "1:1: ", "destination \"/a\\nb\": contains a newline"},
         {"dest with a NUL", bind + "dest = \"/a\\u0000b\"\n",
@@ -298,7 +300,7 @@ TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX and newline paths") {
         {"source with ..", "[[mount]]\ntype = \"bind\"\nsource = \"/usr/../etc\"\ndest = \"/x\"\n",
          kAt + "1:1: ", "source \"/usr/../etc\": contains a \"..\" component"},
         {"source over PATH_MAX", "[[mount]]\ntype = \"bind\"\nsource = \"" + too_long + "\"\ndest = \"/x\"\n",
-         kAt + "1:1: ", "is longer than PATH_MAX (4096 bytes)"},
+         kAt + "1:1: ", "is longer than 4095 bytes (PATH_MAX)"},
         {"source with a newline", "[[mount]]\ntype = \"bind\"\nsource = \"/us\\nr\"\ndest = \"/x\"\n",
          kAt + "1:1: ", "source \"/us\\nr\": contains a newline"},
         {"relative source with a NUL", "[[mount]]\ntype = \"bind\"\nsource = \"x\\u0000y\"\n",
@@ -307,7 +309,8 @@ TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX and newline paths") {
         {"chdir relative", "chdir = \"tmp\"\n", kAt + "1:9: ", "`chdir` \"tmp\": is not an absolute path"},
         {"chdir empty", "chdir = \"\"\n", kAt + "1:9: ", "`chdir` \"\": is empty"},
         {"chdir with ..", "chdir = \"/home/..\"\n", kAt + "1:9: ", "`chdir` \"/home/..\": contains a \"..\" component"},
-        {"chdir over PATH_MAX", "chdir = \"" + too_long + "\"\n", kAt + "1:9: ", "is longer than PATH_MAX"},
+        {"chdir over PATH_MAX", "chdir = \"" + too_long + "\"\n",
+         kAt + "1:9: ", "is longer than 4095 bytes (PATH_MAX)"},
         {"chdir with a newline", "chdir = \"/a\\n\"\n", kAt + "1:9: ", "`chdir` \"/a\\n\": contains a newline"},
         {"chdir with a NUL", "chdir = \"/a\\u0000\"\n", kAt + "1:9: ", "`chdir` \"/a\\x00\": contains a NUL byte"},
         // names that end up in messages are escaped too

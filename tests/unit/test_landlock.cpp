@@ -195,7 +195,7 @@ TEST_CASE("landlock: bad execute paths are refused at their entry") {
           "/p/test.toml:2:12: `landlock.execute` path \"/a\\nb\": contains a newline");
     CHECK(usage_error_of("[landlock]\nexecute = [\"/" + std::string(5000, 'a') + "\"]\n") ==
           "/p/test.toml:2:12: `landlock.execute` path \"/" + std::string(199, 'a') +
-              "...(5001 bytes)\": is longer than PATH_MAX (4096 bytes)");
+              "...(5001 bytes)\": is longer than 4095 bytes (PATH_MAX)");
     // Checked even when Landlock is off: a bad profile is an error either way.
     CHECK(usage_error_of("[landlock]\nenabled = false\nexecute = [\"x\"]\n") ==
           "/p/test.toml:3:12: `landlock.execute` path \"x\": is not an absolute path");

@@ -10,6 +10,18 @@
 using namespace sbx;
 using namespace sbx::core;
 
+namespace {
+
+// A valid absolute path of PATH_MAX - 1 bytes: components of 200 bytes.
+std::string longest_path() {
+    std::string path;
+    while (path.size() + 201 < PATH_MAX) path += "/" + std::string(200, 'p');
+    path += "/" + std::string(PATH_MAX - 2 - path.size(), 'q');
+    return path;
+}
+
+}  // namespace
+
 TEST_CASE("normalize_absolute collapses // and /./ and drops a trailing /") {
     struct Case {
         std::string in, out;
@@ -24,7 +36,8 @@ TEST_CASE("normalize_absolute collapses // and /./ and drops a trailing /") {
         {"/a/.", "/a"},
         {"///a///b///", "/a/b"},
         {"/..a/b../...", "/..a/b../..."},  // only a whole ".." component is rejected
-        {"/" + std::string(PATH_MAX - 1, 'a'), "/" + std::string(PATH_MAX - 1, 'a')},
+        {"/" + std::string(NAME_MAX, 'a'), "/" + std::string(NAME_MAX, 'a')},
+        {longest_path(), longest_path()},  // 4095 bytes: the most the kernel takes
     };
     for (const Case& c : cases) {
         INFO("input: " << c.in);
@@ -48,7 +61,9 @@ TEST_CASE("normalize_absolute rejects bad destinations and says why") {
         {"/a/..", "contains a \"..\" component"},
         {std::string("/a\0b", 4), "contains a NUL byte"},
         {"/a\nb", "contains a newline"},
-        {"/" + std::string(PATH_MAX, 'a'), "is longer than PATH_MAX (4096 bytes)"},
+        {longest_path() + "b", "is longer than 4095 bytes (PATH_MAX)"},
+        {"/" + std::string(PATH_MAX, 'a'), "is longer than 4095 bytes (PATH_MAX)"},
+        {"/a/" + std::string(NAME_MAX + 1, 'b') + "/c", "has a component longer than 255 bytes (NAME_MAX)"},
     };
     for (const Case& c : cases) {
         INFO("input: " << c.in);

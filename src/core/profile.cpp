@@ -584,6 +584,8 @@ private:
             if (number->get() < 0) fail_at(at(node), "`" + std::string(name) + "` must not be negative");
             return 0;
         }
+        // "0" as much as 0: an rlimit of zero bytes is meaningful (core = 0).
+        if (node.is_string()) return parse_size(string_at(node, name).value, at(node), true);
         return size_at(node, name);
     }
 
@@ -835,7 +837,7 @@ std::string expand_variables(const std::string& text, const HostFacts& host, con
     return out;
 }
 
-uint64_t parse_size(const std::string& text, const SourceLoc& loc) {
+uint64_t parse_size(const std::string& text, const SourceLoc& loc, bool allow_zero) {
     uint64_t number = 0;
     const char* end = text.data() + text.size();
     auto [unit_begin, ec] = std::from_chars(text.data(), end, number);
@@ -845,7 +847,7 @@ uint64_t parse_size(const std::string& text, const SourceLoc& loc) {
     if (!shift)
         fail_at(loc, "invalid size " + quoted(text) +
                          ": expected a number of bytes, optionally followed by K, M, G or T (e.g. \"64M\")");
-    if (number == 0) fail_at(loc, "size " + quoted(text) + " must be greater than 0");
+    if (number == 0 && !allow_zero) fail_at(loc, "size " + quoted(text) + " must be greater than 0");
     if (number > (UINT64_MAX >> *shift)) fail_at(loc, "size " + quoted(text) + " is too large");
     return number << *shift;
 }

@@ -132,8 +132,9 @@ std::string expand_variables(const std::string& text, const HostFacts& host, con
                              const SourceLoc& loc);
 
 // "64M", "1G", "4096" (bytes; K/M/G/T are powers of 1024, an optional "iB"
-// or "B" suffix allowed). Throws Usage at `loc` for 0, negatives, junk, overflow.
-uint64_t parse_size(const std::string& text, const SourceLoc& loc);
+// or "B" suffix allowed). Throws Usage at `loc` for negatives, junk,
+// overflow, and for 0 unless `allow_zero`.
+uint64_t parse_size(const std::string& text, const SourceLoc& loc, bool allow_zero = false);
 
 // "0755", "755", "1777": octal, at most 07777. Throws Usage at `loc` otherwise.
 uint32_t parse_mode(const std::string& text, const SourceLoc& loc);

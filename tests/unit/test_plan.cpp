@@ -328,6 +328,7 @@ keep = ["CAP_CHOWN", "dac_override", "CAP_CHOWN"]
 nofile = 64
 as = "1G"
 core = 0
+fsize = "0K"
 timeout = 30
 kill-after = 2
 [cgroup]
@@ -336,13 +337,15 @@ pids = 100
 cpus = 0.5
 )");
     CHECK(plan.keep_caps == std::vector<std::string>{"CAP_CHOWN", "CAP_DAC_OVERRIDE"});
-    REQUIRE(plan.rlimits.size() == 3);
+    REQUIRE(plan.rlimits.size() == 4);
     CHECK(plan.rlimits[0].resource == Rlimit::Nofile);
     CHECK(plan.rlimits[0].value == 64);
     CHECK(plan.rlimits[1].resource == Rlimit::As);
     CHECK(plan.rlimits[1].value == (uint64_t{1} << 30));
-    CHECK(plan.rlimits[2].resource == Rlimit::Core);
+    CHECK(plan.rlimits[2].resource == Rlimit::Fsize);  // a size written as a string may be 0 too
     CHECK(plan.rlimits[2].value == 0);
+    CHECK(plan.rlimits[3].resource == Rlimit::Core);
+    CHECK(plan.rlimits[3].value == 0);
     CHECK(plan.timeout == 30);
     CHECK(plan.kill_after == 2);
     CHECK(plan.cgroup.memory == (uint64_t{512} << 20));

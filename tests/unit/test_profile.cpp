@@ -542,6 +542,10 @@ TEST_CASE("parse_size") {
         INFO("input: " << b.in);
         CHECK(usage_error([&] { parse_size(b.in, at); }) == b.message);
     }
+    // Where zero is a valid value (rlimits), it may be written with a unit too.
+    CHECK(parse_size("0", at, true) == 0);
+    CHECK(parse_size("0M", at, true) == 0);
+    CHECK(usage_error([&] { parse_size("-0", at, true); }) == "f.toml:7:8: invalid size \"-0\"" + expected);
 }
 
 TEST_CASE("parse_mode") {

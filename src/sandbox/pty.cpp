@@ -25,6 +25,26 @@ void copy_window_size(int from, int to) {
     ::ioctl(to, TIOCSWINSZ, &size);
 }
 
+// The one message on the pty's socket: a byte, and room for one
+// descriptor (SCM_RIGHTS). Points into itself, so it stays where it is.
+struct FdMessage {
+    char byte = 'm';
+    struct iovec iov {
+        &byte, 1
+    };
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    struct msghdr msg {};
+
+    FdMessage() {
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+    }
+    FdMessage(const FdMessage&) = delete;
+    FdMessage& operator=(const FdMessage&) = delete;
+};
+
 }  // namespace
 
 InnerPty open_inner_pty() {
@@ -45,22 +65,13 @@ InnerPty open_inner_pty() {
 }
 
 void send_fd(int sock, int fd, const std::string& what) {
-    char byte = 'm';
-    struct iovec iov {
-        &byte, 1
-    };
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+    FdMessage message;
+    struct cmsghdr* cmsg = CMSG_FIRSTHDR(&message.msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
-    if (::sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) sys::throw_errno(what);
+    if (::sendmsg(sock, &message.msg, MSG_NOSIGNAL) != 1) sys::throw_errno(what);
 }
 
 void attach_terminal(int slave) {
@@ -121,20 +132,11 @@ void PtyProxy::handle(const pollfd* fds, size_t count) {
 }
 
 void PtyProxy::receive_master() {
-    char byte = 0;
-    struct iovec iov {
-        &byte, 1
-    };
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = ::recvmsg(sock_.get(), &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    FdMessage message;
+    const ssize_t n = ::recvmsg(sock_.get(), &message.msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
     sock_.reset();  // one message, or end-of-file when setup failed before it
-    const struct cmsghdr* cmsg = n > 0 ? CMSG_FIRSTHDR(&msg) : nullptr;
+    const struct cmsghdr* cmsg = n > 0 ? CMSG_FIRSTHDR(&message.msg) : nullptr;
     if (cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS || cmsg->cmsg_len != CMSG_LEN(sizeof(int))) {
         spdlog::debug("no pty master from the sandbox (setup ended before)");
         return;

@@ -207,21 +207,7 @@ chdir = "/"
 pid = false
 [env.set]
 PATH = "/usr/bin:/bin"
-[[mount]]
-type = "ro-bind"
-source = "/usr"
-[[mount]]
-type = "symlink"
-target = "usr/bin"
-dest = "/bin"
-[[mount]]
-type = "symlink"
-target = "usr/lib"
-dest = "/lib"
-[[mount]]
-type = "symlink"
-target = "usr/lib64"
-dest = "/lib64"
+$(usr_root)
 [[mount]]
 type = "dev"
 dest = "/dev"

@@ -68,6 +68,8 @@ sc_try() {
 }
 # sc_result NAME: the last run's result, or what the run did instead.
 sc_result() { echo "${RES[$1]:-(none; exit status $RC)}"; }
+# sc_profile NAME SETTING: the default profile with one [seccomp] SETTING.
+sc_profile() { printf 'include = ["default"]\n[seccomp]\n%s\n' "$2" | profile "$1"; }
 
 # What a blocked call may look like: the i386 ABI is absent on kernels
 # without IA32 emulation (int $0x80 faults), which blocks it as well.
@@ -168,12 +170,7 @@ for kv in "${SC_ALLOWED[@]}" i386:socketcall-connect=; do
 done
 check_eq "exported BPF: a call from an ABI not in the filter (arm) kills the process" KILL_PROCESS "${EV[badarch]:-}"
 
-SC_ALLOW_KEYCTL=$(profile sc-allow-keyctl <<'EOF'
-include = ["default"]
-[seccomp]
-allow = ["keyctl"]
-EOF
-)
+SC_ALLOW_KEYCTL=$(sc_profile sc-allow-keyctl 'allow = ["keyctl"]')
 run_sbx --profile "$SC_ALLOW_KEYCTL" --export-seccomp "$WORK/allow-keyctl.bpf" -- true
 check_eq "control: the BPF check sees a rule removed (allow = [\"keyctl\"] exports keyctl -> ALLOW)" \
     "keyctl ALLOW"$'\n'"add_key ERRNO:EPERM" "$("$TRY" --eval-bpf "$WORK/allow-keyctl.bpf" keyctl add_key)"
@@ -202,43 +199,23 @@ sc_try --profile "$SC_ALLOW_KEYCTL" -- keyctl add_key
 check_eq "allow = [\"keyctl\"]: keyctl gets through" EFAULT "$(sc_result keyctl)"
 check_eq "allow = [\"keyctl\"]: add_key is still blocked" EPERM "$(sc_result add_key)"
 
-SC_DENY=$(profile sc-deny <<'EOF'
-include = ["default"]
-[seccomp]
-deny = ["getcwd:EACCES"]
-EOF
-)
+SC_DENY=$(sc_profile sc-deny 'deny = ["getcwd:EACCES"]')
 sc_try --profile "$SC_DENY" -- getcwd getpid
 check_eq "deny = [\"getcwd:EACCES\"]: getcwd fails with EACCES" EACCES "$(sc_result getcwd)"
 check_eq "deny = [\"getcwd:EACCES\"]: getpid is unaffected" OK "$(sc_result getpid)"
 
-SC_KILL=$(profile sc-kill <<'EOF'
-include = ["default"]
-[seccomp]
-deny = ["getcwd:kill"]
-EOF
-)
+SC_KILL=$(sc_profile sc-kill 'deny = ["getcwd:kill"]')
 sc_try --profile "$SC_KILL" -- getpid getcwd
 check_eq "deny = [\"getcwd:kill\"]: getcwd kills the process (SIGSYS)" KILLED:SIGSYS "$(sc_result getcwd)"
 check_eq "deny = [\"getcwd:kill\"]: getpid is unaffected" OK "$(sc_result getpid)"
 
-SC_LOG=$(profile sc-log <<'EOF'
-include = ["default"]
-[seccomp]
-log = true
-EOF
-)
+SC_LOG=$(sc_profile sc-log 'log = true')
 sc_try --profile "$SC_LOG" -- keyctl socket-packet clone3
 check_eq "log = true: keyctl is logged and let through" EFAULT "$(sc_result keyctl)"
 check_eq "log = true: socket(AF_PACKET) is logged and let through" EINVAL "$(sc_result socket-packet)"
 check_eq "log = true: clone3 is logged and let through" EINVAL "$(sc_result clone3)"
 
-SC_NESTED=$(profile sc-nested <<'EOF'
-include = ["default"]
-[seccomp]
-nested-userns = true
-EOF
-)
+SC_NESTED=$(sc_profile sc-nested 'nested-userns = true')
 sc_try --profile "$SC_NESTED" -- unshare clone3
 check_eq "nested-userns = true: unshare(CLONE_NEWUSER) succeeds" OK "$(sc_result unshare)"
 check_eq "nested-userns = true: clone3 is still ENOSYS" ENOSYS "$(sc_result clone3)"
@@ -248,12 +225,7 @@ run_sbx -- unshare -U true
 check_rc "control, default profile: unshare -U fails (exit status 1)" 1
 check_match "control, default profile: unshare -U is refused" "Operation not permitted" "$ERR"
 
-SC_BAD=$(profile sc-bad <<'EOF'
-include = ["default"]
-[seccomp]
-deny = ["nosuchcall"]
-EOF
-)
+SC_BAD=$(sc_profile sc-bad 'deny = ["nosuchcall"]')
 run_sbx --profile "$SC_BAD" -- true
 check_rc "an unknown system call name in a profile: exit status 2" 2
 check_eq "an unknown system call name in a profile: the error names the entry" \

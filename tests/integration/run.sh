@@ -189,6 +189,28 @@ check_opts() {
 }
 # profile NAME: writes $WORK/NAME.toml from stdin, prints its path.
 profile() { cat >"$WORK/$1.toml"; echo "$WORK/$1.toml"; }
+# usr_root: the [[mount]] entries of a minimal root for profiles that do
+# not include the default one: the host's /usr read-only, and /bin, /lib
+# and /lib64 as links into it.
+usr_root() {
+    cat <<'EOF'
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+[[mount]]
+type = "symlink"
+target = "usr/bin"
+dest = "/bin"
+[[mount]]
+type = "symlink"
+target = "usr/lib"
+dest = "/lib"
+[[mount]]
+type = "symlink"
+target = "usr/lib64"
+dest = "/lib64"
+EOF
+}
 # check_rc DESC EXPECTED: the last run's exit status.
 check_rc() {
     if [ "$RC" == "$2" ]; then ok "$1"

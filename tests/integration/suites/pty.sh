@@ -81,25 +81,7 @@ EOF2
     check_match "--pty: ... its error comes through the inner terminal" "sbx-it-no-such-command: No such file" "$OUT"
     check_match "--pty: ... and the outer terminal is restored" "$COOKED$" "$ERR"
 
-    NODEV=$(profile pty-nodev <<'EOF2'
-[[mount]]
-type = "ro-bind"
-source = "/usr"
-dest = "/usr"
-[[mount]]
-type = "symlink"
-target = "usr/bin"
-dest = "/bin"
-[[mount]]
-type = "symlink"
-target = "usr/lib"
-dest = "/lib"
-[[mount]]
-type = "symlink"
-target = "usr/lib64"
-dest = "/lib64"
-EOF2
-)
+    NODEV=$(usr_root | profile pty-nodev)
     drive wait mode -- --pty --profile "$NODEV" -- true
     check_line "--pty without /dev in the profile: setup fails (exit 125)" "exit: 125" "$ERR"
     check_match "... saying why" "open /dev/ptmx in the sandbox \(--pty needs" "$OUT$ERR"

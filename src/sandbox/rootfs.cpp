@@ -68,20 +68,27 @@ public:
     // The directory `path` inside the new root; missing components are
     // created (0755, the last one `mode`). Each prefix is resolved from the
     // root again, so an absolute symlink means the sandbox's "/", not a
-    // subdirectory's.
+    // subdirectory's. Most prefixes exist already (/etc, /dev for each of
+    // their entries): they are opened first and created only when missing.
     UniqueFd dir(const std::string& path, mode_t mode = 0755) const {
-        UniqueFd current = sys::open_at2(root_.get(), ".", O_PATH | O_DIRECTORY, kInRoot, "open /");
+        if (path == "/") return sys::open_at2(root_.get(), ".", O_PATH | O_DIRECTORY, kInRoot, "open /");
+        UniqueFd current;  // none yet: the root itself
         std::string prefix;
         size_t start = 1;
-        while (start <= path.size() && path != "/") {
+        while (start <= path.size()) {
             size_t end = path.find('/', start);
             if (end == std::string::npos) end = path.size();
             const std::string name = path.substr(start, end - start);
             prefix += "/" + name;
-            const mode_t this_mode = end == path.size() ? mode : 0755;
-            if (::mkdirat(current.get(), name.c_str(), this_mode) != 0 && errno != EEXIST)
-                sys::throw_errno("mkdir " + prefix);
-            current = sys::open_at2(root_.get(), relative(prefix), O_PATH | O_DIRECTORY, kInRoot, "open " + prefix);
+            const std::string what = "open " + prefix;
+            UniqueFd next = sys::open_at2_if_exists(root_.get(), relative(prefix), O_PATH | O_DIRECTORY, kInRoot, what);
+            if (!next) {
+                const mode_t this_mode = end == path.size() ? mode : 0755;
+                if (::mkdirat(current ? current.get() : root_.get(), name.c_str(), this_mode) != 0 && errno != EEXIST)
+                    sys::throw_errno("mkdir " + prefix);
+                next = sys::open_at2(root_.get(), relative(prefix), O_PATH | O_DIRECTORY, kInRoot, what);
+            }
+            current = std::move(next);
             start = end + 1;
         }
         return current;

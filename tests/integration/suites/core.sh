@@ -221,6 +221,29 @@ WANT_ENV=$( { printf '%s\n' HOME LOGNAME PATH SHELL USER
 check_eq "the environment is exactly the profile's variables plus the kept host ones" \
     "$WANT_ENV" "$(tr ' ' '\n' <<<"$OUT" | LC_ALL=C sort -u | tr '\n' ' ')"
 
+# Who you are comes from /etc/passwd, which sbx reads itself (no NSS):
+# your entry there wins over $HOME and $USER, and a uid it does not list
+# (an LDAP or sssd user) gets $HOME and $USER. Such a uid is made here with
+# a user namespace around sbx (unshare --map-user).
+ME=$(id -un) PW_HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
+HOME=/tmp/sbx-it-elsewhere USER=sbx-it-other run_sbx -- sh -c 'echo "$HOME $USER"; id -un'
+check_eq "your /etc/passwd entry names you and your home, whatever \$HOME and \$USER say" \
+    "$PW_HOME $ME"$'\n'"$ME" "$OUT"
+GHOST_ID=4242
+if getent passwd "$GHOST_ID" >/dev/null; then
+    skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "uid $GHOST_ID is in the password database here"
+elif ! unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" true 2>/dev/null; then
+    skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "unshare --map-user cannot make uid $GHOST_ID here"
+else
+    LAST_CMD="unshare --map-user=$GHOST_ID sbx -- sh -c ..."
+    OUT=$(HOME=/tmp/sbx-it-ghost USER=sbx-it-ghost timeout -k 5 "$LIMIT" \
+        unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" \
+        "$SBX" -- sh -c 'echo "$HOME $USER"; id -un; pwd' 2>"$WORK/err" </dev/null)
+    RC=$? ERR=$(cat "$WORK/err")
+    check_eq "a uid /etc/passwd does not list gets \$HOME and \$USER (its name and home inside)" \
+        "/tmp/sbx-it-ghost sbx-it-ghost"$'\n'"sbx-it-ghost"$'\n'"/tmp/sbx-it-ghost" "$OUT"
+fi
+
 check_eq "sanity: fd 7 is open in a probe started on the host with 7</etc/hostname" open \
     "$("$PROBE" fd-open 7 7</etc/hostname)"
 sp -- fd-open 7 7</etc/hostname

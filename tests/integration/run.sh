@@ -159,9 +159,15 @@ check_true() {  # DESC EXPLANATION COMMAND... (passes when COMMAND succeeds)
 # ---------------------------------------------------------------------------
 # run_sbx ARGS...: runs sbx (bounded), sets OUT, ERR, RC, LAST_CMD.
 # Standard input is /dev/null, or $STDIN_FILE.
-run_sbx() {
-    LAST_CMD="sbx $*"
-    timeout -k 5 "$LIMIT" "$SBX" "$@" >"$WORK/out" 2>"$WORK/err" <"${STDIN_FILE:-/dev/null}"
+run_sbx() { run_sbx_via -- "$@"; }
+# run_sbx_via WRAPPER... -- ARGS...: the same, sbx started through WRAPPER
+# (env, unshare, ...).
+run_sbx_via() {
+    local wrap=()
+    while [ "$1" != -- ]; do wrap+=("$1"); shift; done
+    shift
+    LAST_CMD="${wrap[*]:+${wrap[*]} }sbx $*"
+    timeout -k 5 "$LIMIT" "${wrap[@]}" "$SBX" "$@" >"$WORK/out" 2>"$WORK/err" <"${STDIN_FILE:-/dev/null}"
     RC=$?
     OUT=$(cat "$WORK/out") ERR=$(cat "$WORK/err")
 }

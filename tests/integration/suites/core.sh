@@ -235,11 +235,8 @@ if getent passwd "$GHOST_ID" >/dev/null; then
 elif ! unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" true 2>/dev/null; then
     skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "unshare --map-user cannot make uid $GHOST_ID here"
 else
-    LAST_CMD="unshare --map-user=$GHOST_ID sbx -- sh -c ..."
-    OUT=$(HOME=/tmp/sbx-it-ghost USER=sbx-it-ghost timeout -k 5 "$LIMIT" \
-        unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" \
-        "$SBX" -- sh -c 'echo "$HOME $USER"; id -un; pwd' 2>"$WORK/err" </dev/null)
-    RC=$? ERR=$(cat "$WORK/err")
+    HOME=/tmp/sbx-it-ghost USER=sbx-it-ghost run_sbx_via unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" \
+        -- -- sh -c 'echo "$HOME $USER"; id -un; pwd'
     check_eq "a uid /etc/passwd does not list gets \$HOME and \$USER (its name and home inside)" \
         "/tmp/sbx-it-ghost sbx-it-ghost"$'\n'"sbx-it-ghost"$'\n'"/tmp/sbx-it-ghost" "$OUT"
 fi

@@ -111,16 +111,6 @@ rb_status_mask() {
     shift
     "$@" grep "^$field:" /proc/self/status | awk '{print $2}'
 }
-# rb_run WRAPPER... -- SBX-ARGS...: like run_sbx, through the wrapper.
-rb_run() {
-    local wrap=()
-    while [ "$1" != -- ]; do wrap+=("$1"); shift; done
-    shift
-    LAST_CMD="${wrap[*]} sbx $*"
-    timeout -k 5 "$LIMIT" "${wrap[@]}" "$SBX" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
-    RC=$?
-    OUT=$(cat "$WORK/out") ERR=$(cat "$WORK/err")
-}
 
 rb_ign=$(rb_status_mask SigIgn "${RB_IGNORE_CHLD[@]}")
 check_true "control: the wrapper leaves SIGCHLD ignored across exec (SigIgn $rb_ign)" \
@@ -132,13 +122,13 @@ check_true "control: the wrapper leaves every signal blocked across exec (SigBlk
 for rb_mode in IGNORE_CHLD BLOCK_ALL; do
     declare -n rb_wrap="RB_$rb_mode"
     rb_what=$([ $rb_mode = IGNORE_CHLD ] && echo "a caller ignoring SIGCHLD" || echo "a caller blocking every signal")
-    rb_run "${rb_wrap[@]}" -- -- sh -c 'exit 42'
+    run_sbx_via "${rb_wrap[@]}" -- -- sh -c 'exit 42'
     check_rc "$rb_what: the target's exit status 42 is forwarded" 42
-    rb_run "${rb_wrap[@]}" -- -- sh -c 'kill -KILL $$'
+    run_sbx_via "${rb_wrap[@]}" -- -- sh -c 'kill -KILL $$'
     check_rc "$rb_what: a target killed by SIGKILL gives 137" 137
-    rb_run "${rb_wrap[@]}" -- -- sh -c 'sh -c "exit 7"; echo "inner=$?"'
+    run_sbx_via "${rb_wrap[@]}" -- -- sh -c 'sh -c "exit 7"; echo "inner=$?"'
     check_eq "$rb_what: a shell in the sandbox still gets its own child's status" "inner=7" "$OUT"
-    rb_run "${rb_wrap[@]}" -- -- grep -E '^Sig(Blk|Ign):' /proc/self/status
+    run_sbx_via "${rb_wrap[@]}" -- -- grep -E '^Sig(Blk|Ign):' /proc/self/status
     check_eq "$rb_what: the target starts with no signal blocked or ignored" \
         "$(printf 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000')" "$OUT"
     # SIGTERM sent to the launcher still reaches the target (sbx reads

@@ -201,8 +201,8 @@ class Bench:
             self.pair(f"binds{n}", ["--profile", profile])
         # Three levels of include: top -> mid -> base -> default.
         self.write("profiles/inc-base.toml", 'include = ["default"]\n[env.set]\nBENCH_BASE = "1"\n')
-        self.write("profiles/inc-mid.toml", 'include = ["inc-base.toml"]\n[env.set]\nBENCH_MID = "1"\n')
-        top = self.write("profiles/inc-top.toml", 'include = ["inc-mid.toml"]\n[env.set]\nBENCH_TOP = "1"\n')
+        self.write("profiles/inc-mid.toml", 'include = ["./inc-base.toml"]\n[env.set]\nBENCH_MID = "1"\n')
+        top = self.write("profiles/inc-top.toml", 'include = ["./inc-mid.toml"]\n[env.set]\nBENCH_TOP = "1"\n')
         self.pair("include3", ["--profile", top])
         for name in self.specs:
             self.check(name)

@@ -29,18 +29,20 @@ int main(int argc, char** argv) {
         if (int status = sbx::cli::parse(argc, argv, host.cwd, options); status >= 0) return status;
         if (options.verbose) sbx::log::init(true);
 
-        const auto reader = sbx::sys::file_reader();
+        const auto reader = sbx::sys::profile_reader();
         const std::string path = options.profile.empty() ? std::string("builtin:default.toml")
                                                          : sbx::core::resolve_profile(options.profile, host, reader);
-        spdlog::debug("profile {}", path);
         const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
+        for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
+        // Before anything is created on the host for the plan.
+        sbx::core::check_exposure(plan, sbx::sys::real_path);
         // Only a launch may create folders on the host; the modes that print
         // or export something run nothing and change nothing.
         const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
         if (launches) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
-        sbx::core::protect_own_folders(plan, sbx::sys::real_path);
+        sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
         if (launches) sbx::sandbox::create_missing_sources(plan);
 
         if (options.print_bwrap_args) {

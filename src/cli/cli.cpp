@@ -25,7 +25,13 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         "127 command not found.");
 
     auto& ov = options.overrides;
-    app.add_option("-p,--profile", options.profile, "Profile name or path (default: the built-in default)")
+    app.add_option(
+           "-p,--profile", options.profile,
+           std::string("Profile NAME (\"x\" or \"x.toml\": looked up in ~/.config/sbx/profiles,\n"
+                       "/etc/sbx/profiles, ") +
+               SBX_DATADIR +
+               "/sbx/profiles, then the built-in ones; never in the\n"
+               "current directory) or PATH (anything with a '/', e.g. ./x.toml) (default: the built-in default)")
         ->type_name("NAME|PATH");
     // Repeatable options take one value per occurrence (so that
     // `--setenv A=1 firefox` leaves firefox as the command) and are handled
@@ -68,6 +74,10 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
            "--hostname", [&ov](const std::string& name) { ov.hostname = name; }, "Hostname inside the sandbox")
         ->type_name("NAME");
     app.add_flag("--share-net", ov.share_net, "Use the host's network (no network namespace)");
+    bool unsafe = false;
+    app.add_flag("--unsafe", unsafe,
+                 "Allow the command line's binds that sbx refuses: the host's / /proc /dev /sys, binds over\n"
+                 "/proc or /dev, writable binds exposing sbx's own folders or profiles (see sbx(1) SECURITY)");
     app.add_flag("-v,--verbose", options.verbose, "Log every setup step to stderr");
     app.add_flag("--dry-run", options.dry_run, "Print what the sandbox will be and run nothing");
     app.add_flag("--print-bwrap-args", options.print_bwrap_args,
@@ -92,6 +102,10 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         std::cerr << "sbx: " << e.what() << " (see sbx --help)\n";
         return 2;
     }
+    // After parsing: --unsafe applies to every bind of the command line,
+    // written before or after it.
+    if (unsafe)
+        for (core::FsEntry& entry : ov.mounts) entry.unsafe = true;
     ov.command = app.remaining();
     if (!ov.command.empty()) {
         const std::string& first = ov.command.front();

@@ -70,6 +70,7 @@ std::string describe_op(const MountOp& op) {
         out << op.source << " -> " << op.dest;
         if (op.optional) out << " (optional)";
         if (op.create) out << " (source created if missing)";
+        if (op.unsafe) out << " (unsafe: sbx's refusals given up)";
         break;
     case MountKind::Tmpfs:
         out << op.dest << " mode " << octal(op.mode);
@@ -152,6 +153,11 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
     if (!plan.protected_paths.empty()) {
         out << "read-only   sbx's own folders wherever a bind exposes them:";
         for (const auto& path : plan.protected_paths) out << ' ' << path;
+        out << "\n";
+    }
+    if (!plan.launch_inputs.empty()) {
+        out << "never writable (they decide later launches):";
+        for (const auto& path : plan.launch_inputs) out << ' ' << path;
         out << "\n";
     }
 }

@@ -34,6 +34,20 @@ struct HostFacts {
 // Injected so that the core stays free of I/O.
 using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
 
+// What opening one profile file found (sys::profile_reader: open(2), then
+// fstat(2) of the open file, so that the facts are those of the file read).
+// The core decides from these whether the file may be used (see
+// profile_file_problem in profile.hpp).
+struct FileRead {
+    std::optional<std::string> text;  // the contents; nullopt when it could not be read
+    int error = 0;                    // errno of open/read when text is nullopt; ENOENT: does not exist
+    std::string error_text;           // strerror(error)
+    bool regular = true;              // S_ISREG of the file opened
+    uint32_t owner = 0;               // st_uid
+    uint32_t mode = 0;                // permission bits (st_mode & 07777)
+};
+using ProfileReader = std::function<FileRead(const std::string& path)>;
+
 // One passwd(5) entry: what sbx needs of it.
 struct PasswdEntry {
     std::string name;

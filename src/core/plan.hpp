@@ -24,6 +24,7 @@ struct MountOp {
     uint32_t mode = 0755;          // Tmpfs, Dir, File (Dev uses 0755 for its tmpfs)
     bool optional = false;         // a missing source skips the op instead of failing
     bool create = false;           // a missing source directory is created (0700) on the host
+    bool unsafe = false;           // the entry gave up the refusals of check_exposure
     std::string origin;            // "file:line:col" of the profile entry or "command line"
 };
 
@@ -128,6 +129,11 @@ struct SandboxPlan {
     // Host paths the sandbox must never be able to write (sbx's own config,
     // profile and state folders), whether they exist yet or not.
     std::vector<std::string> protected_paths;
+    // Host paths that decide what a later launch does: sbx's config folders
+    // (profiles are looked up there) and every profile file this launch
+    // read. No writable bind may expose one of them, its contents or an
+    // ancestor (see check_exposure).
+    std::vector<std::string> launch_inputs;
 };
 
 }  // namespace sbx::core

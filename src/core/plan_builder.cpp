@@ -48,6 +48,7 @@ MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns) {
     op.origin = entry.loc.str();
     op.optional = entry.optional;
     op.create = entry.create;
+    op.unsafe = entry.unsafe;
     op.content = entry.content;
     op.size = entry.size;
     op.dest = checked_dest(entry.dest, entry.loc, "destination");
@@ -263,6 +264,9 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     if (cg.cpus) plan.cgroup.cpus = cg.cpus->value;
     plan.cgroup.required = cg.required && cg.required->value;
     plan.protected_paths = {host.xdg_config_home + "/sbx", host.xdg_data_home + "/sbx", "/etc/sbx"};
+    plan.launch_inputs = {host.xdg_config_home + "/sbx", "/etc/sbx"};
+    for (const auto& file : profile.files)
+        if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);
     return plan;
 }
 
@@ -305,12 +309,55 @@ std::string resolve_leniently(const std::string& path, const SourceResolver& res
     return join_path(resolve_leniently(parent, resolve), path.substr(parent == "/" ? 1 : parent.size() + 1));
 }
 
+// What a bind of the host's `source` would hand the sandbox, or nullptr.
+const char* host_tree_exposed(const std::string& source) {
+    if (source == "/") return "the host's whole filesystem";
+    if (source == "/proc") return "every host process's command line, environment and open files";
+    if (source == "/dev") return "every host device node";
+    if (source == "/sys") return "the host's kernel and device settings";
+    return nullptr;
+}
+
+[[noreturn]] void refuse(const MountOp& op, const std::string& why) {
+    const bool from_profile = op.origin.rfind("command line", 0) != 0;
+    throw Error(
+        ErrorKind::Usage,
+        op.origin + ": " + mount_kind_name(op.kind) + " " + op.source + " -> " + op.dest + ": " + why +
+            (from_profile ? " (add `unsafe = true` to the entry to allow it anyway)" : " (--unsafe allows it anyway)"));
+}
+
 }  // namespace
 
-void protect_own_folders(SandboxPlan& plan, const SourceResolver& resolve) {
+void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve) {
+    // Real paths, with whether a bind inside one is refused too: inside the
+    // data folder lies per-sandbox state (the browser's home), inside a
+    // launch input only what decides a later launch.
+    std::vector<std::pair<std::string, bool>> owned;
+    for (const auto& path : plan.protected_paths) owned.emplace_back(resolve_leniently(path, resolve), false);
+    for (const auto& path : plan.launch_inputs) owned.emplace_back(resolve_leniently(path, resolve), true);
+
+    for (const auto& op : plan.mounts) {
+        if (!is_bind(op.kind) || op.unsafe) continue;
+        if (op.dest == "/dev" || is_under(op.dest, "/proc"))
+            refuse(op, "a bind over the sandbox's own " + std::string(op.dest == "/dev" ? "/dev" : "/proc") +
+                           " replaces what sbx mounts there and can expose the host's");
+        const std::string source = resolve_leniently(op.source, resolve);
+        if (const char* what = host_tree_exposed(source))
+            refuse(op, std::string("binding the host's ") + source + " would expose " + what);
+        if (op.kind == MountKind::RoBind) continue;
+        for (const auto& [path, inside_too] : owned) {
+            if (is_under(path, source) || (inside_too && is_under(source, path)))
+                refuse(op, "writable, it would let the sandbox change " + path +
+                               " (sbx's own files), and so what a later launch runs");
+        }
+    }
+}
+
+void protect_own_folders(SandboxPlan& plan, const SourceResolver& resolve, const CreatableCheck& can_create) {
     std::vector<MountOp> covers;
     for (const auto& wanted : plan.protected_paths) {
         const std::string folder = resolve_leniently(wanted, resolve);
+        if (!resolve(folder) && !can_create(folder)) continue;
         for (const auto& op : plan.mounts) {
             const bool writable = op.kind == MountKind::Bind || op.kind == MountKind::DevBind;
             if (!writable || !is_under(folder, op.source)) continue;

@@ -24,14 +24,34 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 using SourceResolver = std::function<std::optional<std::string>(const std::string&)>;
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve);
 
+// Refuses, unless the entry says `unsafe` (command line: --unsafe), a bind
+// that would hand the sandbox the host wholesale or let it steer a later
+// launch (Usage, naming the entry and what it would expose):
+//  - a bind of the host's /, /proc, /dev or /sys, read-only too;
+//  - a bind over the sandbox's own /proc (or below it) or /dev;
+//  - a writable bind (bind, dev-bind) whose source is one of
+//    plan.protected_paths or plan.launch_inputs or an ancestor of one
+//    ($HOME, ~/.config, /etc...), or lies inside a launch input (sbx's
+//    config folder, /etc/sbx). Inside the data folder is per-sandbox state
+//    (the browser's home) and allowed.
+// Sources are compared as real paths (`resolve` is realpath(3); a missing
+// tail is kept as written), so a symlinked ~/.config is caught.
+void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve);
+
 // Keeps sbx's own folders (plan.protected_paths: its config, profiles and
 // state) read-only wherever a writable bind exposes them inside, whether
 // they exist yet or not: a read-only bind of each is added over the place it
 // appears, marked `create` so the launcher makes a missing one first.
 // Otherwise a sandbox given the user's home could edit the profiles or swap
 // a persistent folder for a symlink that a later sandbox would bind.
+// A missing folder that `can_create` says this user cannot create (/etc/sbx
+// when /etc is root's) needs no cover: the sandbox, the same user without
+// any privilege over the host's files, cannot create it either.
 // Call after check_sources; `resolve` is realpath(3).
-void protect_own_folders(SandboxPlan& plan, const SourceResolver& resolve);
+using CreatableCheck = std::function<bool(const std::string&)>;
+void protect_own_folders(
+    SandboxPlan& plan, const SourceResolver& resolve,
+    const CreatableCheck& can_create = [](const std::string&) { return true; });
 
 // The text `sbx --dry-run` prints.
 std::string describe(const SandboxPlan& plan);

@@ -13,8 +13,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -67,7 +69,7 @@ constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source", "dest",     "target", "content",
-                                           "size", "mode",   "optional", "create"};
+                                           "size", "mode",   "optional", "create", "unsafe"};
 
 struct NamespaceKey {
     std::string_view key;
@@ -98,8 +100,8 @@ struct MountRule {
 MountRule mount_rule(EntryType type) {
     switch (type) {
     case EntryType::Bind:
-    case EntryType::RoBind: return {{"source", "dest", "optional", "create"}, {"source"}};
-    case EntryType::DevBind: return {{"source", "dest", "optional"}, {"source"}};
+    case EntryType::RoBind: return {{"source", "dest", "optional", "create", "unsafe"}, {"source"}};
+    case EntryType::DevBind: return {{"source", "dest", "optional", "unsafe"}, {"source"}};
     case EntryType::Tmpfs: return {{"dest", "size", "mode"}, {"dest"}};
     case EntryType::Proc:
     case EntryType::Dev:
@@ -158,48 +160,52 @@ std::string profile_name_of(const std::string& path) {
     return strip_toml_suffix(base);
 }
 
-// The text of a profile: compiled in for "builtin:NAME.toml", else read().
-std::optional<std::string> read_profile_file(const std::string& path, const FileReader& read) {
-    std::string_view rest = path;
-    if (!rest.starts_with(kBuiltinPrefix)) return read(path);
-    rest.remove_prefix(kBuiltinPrefix.size());
-    if (!rest.ends_with(kTomlSuffix)) return std::nullopt;
-    auto text = builtin_profile(strip_toml_suffix(rest));
-    if (!text) return std::nullopt;
-    return std::string(*text);
-}
-
 struct FoundProfile {
     std::string path;
     std::string text;
 };
 
-// The lookup shared by --profile and `include`: `spec` as a path when it
-// looks like one (relative ones from `base_dir`, when there is one), then
-// as a name in host.profile_dirs, then compiled in. Every place tried is
-// appended to `tried` for the error message.
-std::optional<FoundProfile> find_profile(const std::string& spec, const std::optional<std::string>& base_dir,
-                                         const HostFacts& host, const FileReader& read,
-                                         std::vector<std::string>& tried) {
-    const bool absolute = spec.starts_with('/');
-    const bool looks_like_path = spec.find('/') != std::string::npos || spec.ends_with(kTomlSuffix);
-    if (looks_like_path && (absolute || base_dir)) {
-        std::string path = tidy_host_path(absolute ? spec : join_path(*base_dir, spec));
-        tried.push_back(path);
-        if (auto text = read(path)) return FoundProfile{path, std::move(*text)};
+// Reads one candidate file. nullopt when it does not exist; a file that
+// exists but cannot be read or may not be trusted is an error, never a
+// reason to go on to the next place: a user who wrote a stricter profile
+// must not silently get a weaker one.
+std::optional<FoundProfile> read_candidate(const std::string& path, const HostFacts& host, const ProfileReader& read,
+                                           const std::optional<SourceLoc>& where) {
+    FileRead file = read(path);
+    if (auto problem = profile_file_problem(file, host.uid)) {
+        const std::string message = printable(path) + ": " + *problem;
+        if (where) fail_at(*where, message);
+        throw Error(ErrorKind::Usage, message);
     }
-    if (absolute) return std::nullopt;  // an absolute path names one file, not a profile name
+    if (!file.text) return std::nullopt;
+    return FoundProfile{path, std::move(*file.text)};
+}
 
+// The lookup shared by --profile and `include`. Only a spec containing a
+// '/' is a path (a relative one is taken from `base_dir`: the working
+// directory for --profile, the including file's folder for an include).
+// Anything else is a NAME, "x" and "x.toml" alike, looked up as NAME.toml
+// in host.profile_dirs and then among the compiled-in profiles, and never
+// in the working directory: a file that a sandboxed program, or a cloned
+// repository, left there must not become the profile a name stands for.
+// Every place tried is appended to `tried` for the error message; `where`
+// is the include that asked, for errors about a file found.
+std::optional<FoundProfile> find_profile(const std::string& spec, const std::optional<std::string>& base_dir,
+                                         const HostFacts& host, const ProfileReader& read,
+                                         std::vector<std::string>& tried, const std::optional<SourceLoc>& where) {
+    if (spec.find('/') != std::string::npos) {
+        // A compiled-in profile has no folder: it can include only by name.
+        if (!spec.starts_with('/') && !base_dir) return std::nullopt;
+        std::string path = tidy_host_path(spec.starts_with('/') ? spec : join_path(*base_dir, spec));
+        tried.push_back(path);
+        return read_candidate(path, host, read, where);
+    }
     const std::string name = strip_toml_suffix(spec);
-    std::vector<std::string> file_names{name + std::string(kTomlSuffix)};
-    // "NAME" may also be a file without the suffix; "NAME.toml" may not drop it.
-    if (!spec.ends_with(kTomlSuffix)) file_names.push_back(name);
+    if (name.empty() || name == "." || name == "..") return std::nullopt;
     for (const std::string& dir : host.profile_dirs) {
-        for (const std::string& file_name : file_names) {
-            std::string path = tidy_host_path(join_path(dir, file_name));
-            tried.push_back(path);
-            if (auto text = read(path)) return FoundProfile{path, std::move(*text)};
-        }
+        std::string path = tidy_host_path(join_path(dir, name + std::string(kTomlSuffix)));
+        tried.push_back(path);
+        if (auto found = read_candidate(path, host, read, where)) return found;
     }
     if (auto text = builtin_profile(name))
         return FoundProfile{std::string(kBuiltinPrefix) + name + std::string(kTomlSuffix), std::string(*text)};
@@ -209,8 +215,12 @@ std::optional<FoundProfile> find_profile(const std::string& spec, const std::opt
 std::string not_found_message(const std::string& spec, const std::vector<std::string>& tried) {
     std::string where = join(tried, ", ");
     if (!where.empty()) where += ", ";
+    std::string hint;
+    if (spec.find('/') == std::string::npos && spec.ends_with(kTomlSuffix))
+        hint = "; a name is never looked up in the current folder: write \"./" + printable(spec) +
+               "\" for a file there or next to the including profile";
     return "profile " + quoted(spec) + " not found (looked in: " + where +
-           "builtin profiles: " + std::string(builtin_profile_names()) + ")";
+           "builtin profiles: " + std::string(builtin_profile_names()) + ")" + hint;
 }
 
 // toml++ starts its messages with a capital ("Error while parsing ...").
@@ -331,7 +341,7 @@ void check_nesting(std::string_view text, const std::string& file) {
 // Everything one load shares across the files it reads.
 struct LoadState {
     const HostFacts& host;
-    const FileReader& read;
+    const ProfileReader& read;
     Profile& profile;
     std::vector<std::string> chain;  // the files being read, outermost first (include loops)
     size_t files_read = 0;
@@ -454,7 +464,8 @@ private:
         std::optional<std::string> base_dir;
         if (!file_.starts_with(kBuiltinPrefix)) base_dir = directory_of(file_);
         std::vector<std::string> tried;
-        std::optional<FoundProfile> found = find_profile(spec.value, base_dir, state_.host, state_.read, tried);
+        std::optional<FoundProfile> found =
+            find_profile(spec.value, base_dir, state_.host, state_.read, tried, spec.loc);
         if (!found) fail_at(spec.loc, not_found_message(spec.value, tried));
 
         auto seen = std::find(state_.chain.begin(), state_.chain.end(), found->path);
@@ -711,6 +722,7 @@ private:
         if (const toml::node* mode = table.get("mode")) entry.mode = mode_at(*mode);
         if (auto optional = optional_bool(table, "mount.optional")) entry.optional = optional->value;
         if (auto create = optional_bool(table, "mount.create")) entry.create = create->value;
+        if (auto unsafe = optional_bool(table, "mount.unsafe")) entry.unsafe = unsafe->value;
         return entry;
     }
 
@@ -783,28 +795,88 @@ const char* entry_type_name(EntryType type) {
     return "?";
 }
 
-std::string resolve_profile(const std::string& spec, const HostFacts& host, const FileReader& read) {
+std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t uid) {
+    if (file.error != 0) {
+        // A missing file, or a path through a missing folder or a file, is
+        // simply not there; anything else (EACCES, ELOOP, EIO...) is a
+        // profile the user has that sbx cannot read.
+        if (file.error == ENOENT || file.error == ENOTDIR) return std::nullopt;
+        return "cannot read the profile: " +
+               (file.error_text.empty() ? "error " + std::to_string(file.error) : file.error_text);
+    }
+    if (!file.regular) return std::string("not a regular file");
+    if (!file.text) return std::string("cannot read the profile");
+    if (file.owner != uid && file.owner != 0)
+        return "owned by uid " + std::to_string(file.owner) + ", neither you (uid " + std::to_string(uid) +
+               ") nor root: refusing a profile someone else can change";
+    if ((file.mode & 022) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", file.mode & 07777);
+        return std::string("writable by its group or by others (mode ") + mode +
+               "): refusing a profile someone else can change (chmod go-w)";
+    }
+    return std::nullopt;
+}
+
+ProfileReader trusting_reader(const FileReader& read, uint32_t uid) {
+    return [read, uid](const std::string& path) {
+        FileRead file;
+        file.text = read(path);
+        if (!file.text) {
+            file.error = ENOENT;
+            file.error_text = "No such file or directory";
+        }
+        file.owner = uid;
+        file.mode = 0644;
+        return file;
+    };
+}
+
+std::string resolve_profile(const std::string& spec, const HostFacts& host, const ProfileReader& read) {
     if (spec.empty()) throw Error(ErrorKind::Usage, "the profile name is empty");
     std::vector<std::string> tried;
-    std::optional<FoundProfile> found = find_profile(spec, host.cwd, host, read, tried);
+    std::optional<FoundProfile> found = find_profile(spec, host.cwd, host, read, tried, std::nullopt);
     if (!found) throw Error(ErrorKind::Usage, not_found_message(spec, tried));
     return found->path;
 }
 
+std::string resolve_profile(const std::string& spec, const HostFacts& host, const FileReader& read) {
+    return resolve_profile(spec, host, trusting_reader(read, host.uid));
+}
+
+Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read) {
+    std::string_view rest = path;
+    if (rest.starts_with(kBuiltinPrefix)) {
+        rest.remove_prefix(kBuiltinPrefix.size());
+        std::optional<std::string_view> text;
+        if (rest.ends_with(kTomlSuffix)) text = builtin_profile(strip_toml_suffix(rest));
+        if (!text) fail_at(SourceLoc{path}, "cannot read the profile");
+        return load_profile_text(std::string(*text), path, host, read);
+    }
+    // Read (and checked) again, not taken from resolve_profile: the file
+    // parsed is the one checked.
+    std::optional<FoundProfile> found = read_candidate(path, host, read, std::nullopt);
+    if (!found) fail_at(SourceLoc{path}, "cannot read the profile: No such file or directory");
+    return load_profile_text(found->text, path, host, read);
+}
+
 Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read) {
-    std::optional<std::string> text = read_profile_file(path, read);
-    if (!text) fail_at(SourceLoc{path}, "cannot read the profile");
-    return load_profile_text(*text, path, host, read);
+    return load_profile(path, host, trusting_reader(read, host.uid));
 }
 
 Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
-                          const FileReader& read) {
+                          const ProfileReader& read) {
     Profile profile;
     profile.path = path;
     profile.name = profile_name_of(path);
     LoadState state{host, read, profile, {}};
     FileParser(state, path).run(text);
     return profile;
+}
+
+Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
+                          const FileReader& read) {
+    return load_profile_text(text, path, host, trusting_reader(read, host.uid));
 }
 
 std::string expand_variables(const std::string& text, const HostFacts& host, const std::string& profile_name,

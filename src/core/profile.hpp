@@ -1,5 +1,5 @@
 // profile.hpp — a TOML profile, parsed, includes merged, ${VARIABLES}
-// expanded. Pure: files are read through the injected FileReader.
+// expanded. Pure: files are read through the injected ProfileReader.
 //
 // See man/sbx.toml.5 for the format. Every error is an sbx::Error of kind
 // Usage whose message starts with "file:line:col: ".
@@ -31,6 +31,7 @@ struct FsEntry {
     std::optional<uint32_t> mode;  // tmpfs, dir, file
     bool optional = false;         // bind*: skip when the source is missing
     bool create = false;           // bind, ro-bind: create the source directory (0700) when missing
+    bool unsafe = false;           // bind*: give up the refusals of check_exposure (plan_builder.hpp)
     SourceLoc loc;                 // where the entry was written
 };
 
@@ -111,17 +112,40 @@ struct Profile {
     CgroupSpec cgroup;
 };
 
-// Finds the file a --profile argument names: an existing path as given
-// (relative to host.cwd), else NAME or NAME.toml in host.profile_dirs, else a
-// compiled-in profile ("builtin:NAME.toml"). Throws Usage when none matches,
-// listing where it looked.
-std::string resolve_profile(const std::string& spec, const HostFacts& host, const FileReader& read);
+// Finds the file a --profile argument names. Only an argument containing a
+// '/' is a path (a relative one is taken from host.cwd); anything else is a
+// NAME ("browser" and "browser.toml" alike), looked up as NAME.toml in
+// host.profile_dirs, then among the compiled-in profiles
+// ("builtin:NAME.toml"), never in the working directory. Throws Usage when
+// none matches, listing where it looked, and for a file that exists but
+// cannot be read or trusted (see profile_file_problem): that is never a
+// reason to fall through to the next place. `include` looks up the same way,
+// a relative path being taken from the including file's folder.
+std::string resolve_profile(const std::string& spec, const HostFacts& host, const ProfileReader& read);
 
 // Loads a profile with its includes. `path` is a resolved path (see
 // resolve_profile); compiled-in profiles are read by their builtin: path.
-Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read);
+// Every file read, top level and includes, must pass profile_file_problem.
+Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read);
 
 // Parses and merges from text already in memory (used by load_profile and tests).
+Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
+                          const ProfileReader& read);
+
+// Why a profile file read as `file` may not be used by the user `uid`, or
+// nullopt when it may (or when it does not exist: ENOENT, ENOTDIR). A
+// profile must be readable, a regular file (symlinks to one are followed:
+// the facts are those of the file reached), owned by the user or by root,
+// and writable by nobody else (no group or world write bit).
+std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t uid);
+
+// A ProfileReader over `read` that reports every file it finds as a regular
+// file of `uid`, mode 0644, and every other as missing: for tests and tools
+// whose files come from memory.
+ProfileReader trusting_reader(const FileReader& read, uint32_t uid);
+// The same three through trusting_reader(read, host.uid).
+std::string resolve_profile(const std::string& spec, const HostFacts& host, const FileReader& read);
+Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read);
 Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
                           const FileReader& read);
 

@@ -2,9 +2,12 @@
 // environment; everything downstream gets them as data.
 #include "sys/host_facts.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -68,6 +71,51 @@ core::FileReader file_reader() {
         }
         return std::nullopt;
     };
+}
+
+core::ProfileReader profile_reader() {
+    return [](const std::string& path) {
+        core::FileRead file;
+        auto failed = [&file](int err) {
+            file.error = err;
+            file.error_text = std::strerror(err);
+            return file;
+        };
+        // O_NONBLOCK: a FIFO planted as a profile must not hang sbx (it is
+        // refused below as not a regular file). The checks are made on the
+        // descriptor read, so the file checked is the file parsed.
+        UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+        if (!fd) return failed(errno);
+        struct stat st {};
+        if (::fstat(fd.get(), &st) != 0) return failed(errno);
+        file.regular = S_ISREG(st.st_mode);
+        file.owner = st.st_uid;
+        file.mode = st.st_mode & 07777;
+        if (!file.regular) return file;  // text stays empty: the core refuses it
+        std::string text;
+        char buf[65536];
+        for (;;) {
+            ssize_t n = ::read(fd.get(), buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return failed(errno);
+            if (n == 0) break;
+            text.append(buf, static_cast<size_t>(n));
+        }
+        file.text = std::move(text);
+        return file;
+    };
+}
+
+bool can_create(const std::string& path) {
+    // The deepest existing ancestor decides: a folder can be made below it
+    // only if it is writable (and searchable) to us.
+    std::string dir = path;
+    while (!dir.empty() && dir != "/") {
+        if (path_exists(dir)) return ::access(dir.c_str(), W_OK | X_OK) == 0;
+        const size_t slash = dir.rfind('/');
+        dir = slash == 0 ? "/" : dir.substr(0, slash);
+    }
+    return ::access("/", W_OK | X_OK) == 0;
 }
 
 }  // namespace sbx::sys

@@ -101,13 +101,13 @@ dest = "/data"
 EOF
 )
 P_DATA_OFF=$(profile ll-data-off <<EOF
-include = ["ll-data.toml"]
+include = ["./ll-data.toml"]
 [landlock]
 enabled = false
 EOF
 )
 P_DATA_EXEC=$(profile ll-data-exec <<EOF
-include = ["ll-data.toml"]
+include = ["./ll-data.toml"]
 [landlock]
 execute = ["/data"]
 EOF

@@ -69,7 +69,7 @@ nofile = 1024
 [seccomp]
 deny = ["keyctl:EACCES"]
 )"},
-        {"/fuzz/loop.toml", "include = [\"profile.toml\"]\n"},
+        {"/fuzz/loop.toml", "include = [\"./profile.toml\"]\n"},
     };
     return files;
 }

@@ -338,10 +338,10 @@ TEST_CASE("bad input: duplicate mount targets in one file name both places") {
 TEST_CASE("bad input: a mount target an included profile already has is replaced, not duplicated") {
     const Files files = {
         {"/p/base.toml", "[[mount]]\ntype = \"tmpfs\"\ndest = \"/t\"\n\n[[mount]]\ntype = \"tmpfs\"\ndest = \"/u\"\n"},
-        {"/p/mid.toml", "include = [\"base.toml\"]\n[[mount]]\ntype = \"dir\"\ndest = \"/t\"\n"},
+        {"/p/mid.toml", "include = [\"./base.toml\"]\n[[mount]]\ntype = \"dir\"\ndest = \"/t\"\n"},
     };
     const SandboxPlan plan = plan_from(
-        "include = [\"mid.toml\"]\n[[mount]]\ntype = \"ro-bind\"\nsource = \"/usr\"\n"
+        "include = [\"./mid.toml\"]\n[[mount]]\ntype = \"ro-bind\"\nsource = \"/usr\"\n"
         "dest = \"/t\"\n",
         files);
     REQUIRE(plan.mounts.size() == 2);
@@ -353,37 +353,37 @@ TEST_CASE("bad input: a mount target an included profile already has is replaced
 
 TEST_CASE("bad input: include loops, the depth limit and include fan-out") {
     SECTION("a file that includes itself") {
-        CHECK(error_of("include = [\"bad.toml\"]\n", {{"/p/bad.toml", "include = [\"bad.toml\"]\n"}}) ==
+        CHECK(error_of("include = [\"./bad.toml\"]\n", {{"/p/bad.toml", "include = [\"./bad.toml\"]\n"}}) ==
               kAt + "1:12: include loop: /p/bad.toml -> /p/bad.toml");
     }
     SECTION("a loop through two other files") {
-        const Files files = {{"/p/a.toml", "include = [\"b.toml\"]\n"}, {"/p/b.toml", "include = [\"a.toml\"]\n"}};
-        CHECK(error_of("include = [\"a.toml\"]\n", files) ==
+        const Files files = {{"/p/a.toml", "include = [\"./b.toml\"]\n"}, {"/p/b.toml", "include = [\"./a.toml\"]\n"}};
+        CHECK(error_of("include = [\"./a.toml\"]\n", files) ==
               "/p/b.toml:1:12: include loop: /p/a.toml -> /p/b.toml -> /p/a.toml");
     }
     SECTION("a chain deeper than 16") {
         Files files;
         for (int i = 0; i < 30; ++i)
-            files["/p/l" + std::to_string(i) + ".toml"] = "include = [\"l" + std::to_string(i + 1) + ".toml\"]\n";
+            files["/p/l" + std::to_string(i) + ".toml"] = "include = [\"./l" + std::to_string(i + 1) + ".toml\"]\n";
         files["/p/l30.toml"] = "";
-        CHECK(error_of("include = [\"l0.toml\"]\n", files) == "/p/l15.toml:1:12: include depth exceeds 16");
+        CHECK(error_of("include = [\"./l0.toml\"]\n", files) == "/p/l15.toml:1:12: include depth exceeds 16");
     }
     SECTION("a chain of exactly 16 includes is fine") {
         Files files;
         for (int i = 0; i < 15; ++i)
-            files["/p/l" + std::to_string(i) + ".toml"] = "include = [\"l" + std::to_string(i + 1) + ".toml\"]\n";
+            files["/p/l" + std::to_string(i) + ".toml"] = "include = [\"./l" + std::to_string(i + 1) + ".toml\"]\n";
         files["/p/l15.toml"] = "hostname = \"deep\"\n";
-        CHECK(plan_from("include = [\"l0.toml\"]\n", files).hostname == "deep");
+        CHECK(plan_from("include = [\"./l0.toml\"]\n", files).hostname == "deep");
     }
     SECTION("files that each include the next one four times stop at 1000 reads, not 4^15") {
         Files files;
         for (int i = 0; i < 15; ++i) {
-            const std::string next = "\"f" + std::to_string(i + 1) + ".toml\"";
+            const std::string next = "\"./f" + std::to_string(i + 1) + ".toml\"";
             files["/p/f" + std::to_string(i) + ".toml"] =
                 "include = [" + next + ", " + next + ", " + next + ", " + next + "]\n";
         }
         files["/p/f15.toml"] = "";
-        const std::string message = error_of("include = [\"f0.toml\"]\n", files);
+        const std::string message = error_of("include = [\"./f0.toml\"]\n", files);
         CHECK(message.rfind("/p/f", 0) == 0);
         CHECK(message.find(": more than 1000 profile files read through includes") != std::string::npos);
     }

@@ -19,6 +19,7 @@ HostFacts test_host() {
     return host;
 }
 
+using test::FakeFiles;
 using test::no_files;
 
 SandboxPlan plan_of(const std::string& toml, const Overrides& ov = {}) {
@@ -309,7 +310,7 @@ TEST_CASE("an including profile replaces an included entry for the same destinat
         return it->second;
     };
     const Profile profile = load_profile_text(
-        "include = [\"base.toml\"]\n[[mount]]\ntype = \"bind\"\nsource = \"/data/home\"\ndest = \"/home/alice\"\n",
+        "include = [\"./base.toml\"]\n[[mount]]\ntype = \"bind\"\nsource = \"/data/home\"\ndest = \"/home/alice\"\n",
         "/p/top.toml", host, read);
     const SandboxPlan plan = build_plan(profile, Overrides{}, host);
     REQUIRE(plan.mounts.size() == 2);
@@ -441,4 +442,175 @@ TEST_CASE("a profile included along two paths is no duplicate") {
     CHECK(std::count_if(plan.mounts.begin(), plan.mounts.end(), [](const MountOp& m) { return m.dest == "/usr"; }) ==
           1);
     CHECK(path == "builtin:cli.toml");
+}
+
+// ---------------------------------------------------------------- issue 9: binds that steer or expose
+
+namespace {
+
+// The Usage error check_exposure throws for `plan`, or "(allowed)".
+std::string exposure_error(
+    const SandboxPlan& plan,
+    const SourceResolver& resolve = [](const std::string& p) -> std::optional<std::string> { return p; }) {
+    try {
+        check_exposure(plan, resolve);
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        return e.what();
+    }
+    return "(allowed)";
+}
+
+SandboxPlan plan_with(EntryType type, const std::string& source, const std::string& dest, bool unsafe = false) {
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(type, source, dest));
+    ov.mounts.back().unsafe = unsafe;
+    return plan_of("", ov);
+}
+
+}  // namespace
+
+TEST_CASE("the plan knows which host paths decide a later launch") {
+    const HostFacts host = test_host();
+    FakeFiles fs;
+    fs.files["/p/base.toml"] = "";
+    const SandboxPlan plan =
+        build_plan(load_profile_text("include = [\"./base.toml\", \"default\"]\n", "/p/top.toml", host, fs.reader()),
+                   Overrides{}, host);
+    CHECK(plan.launch_inputs ==
+          std::vector<std::string>{"/home/alice/.config/sbx", "/etc/sbx", "/p/top.toml", "/p/base.toml"});
+}
+
+TEST_CASE("check_exposure: the host's /, /proc, /dev and /sys are never bound without unsafe") {
+    for (const auto& [source, what] : std::vector<std::pair<std::string, std::string>>{
+             {"/", "the host's whole filesystem"},
+             {"/proc", "every host process's command line, environment and open files"},
+             {"/dev", "every host device node"},
+             {"/sys", "the host's kernel and device settings"}}) {
+        for (EntryType type : {EntryType::RoBind, EntryType::Bind, EntryType::DevBind}) {
+            const SandboxPlan plan = plan_with(type, source, "/host");
+            CHECK(exposure_error(plan) == "command line --bind: " + std::string(entry_type_name(type)) + " " + source +
+                                              " -> /host: binding the host's " + source + " would expose " + what +
+                                              " (--unsafe allows it anyway)");
+            CHECK(exposure_error(plan_with(type, source, "/host", true)) == "(allowed)");
+        }
+    }
+    // A symlink to /proc is /proc.
+    auto through_link = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/p") return "/proc";
+        return p;
+    };
+    CHECK_THAT(exposure_error(plan_with(EntryType::RoBind, "/home/alice/p", "/x"), through_link),
+               Catch::Contains("binding the host's /proc would expose"));
+    // Below them is fine: a device, a proc file, a sysfs folder.
+    CHECK(exposure_error(plan_with(EntryType::DevBind, "/dev/dri", "/dev/dri")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/sys/fs/cgroup", "/cg")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/dev/null", "/dev/null2")) == "(allowed)");
+}
+
+TEST_CASE("check_exposure: no bind over the sandbox's own /proc or /dev") {
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/proc")) ==
+          "command line --bind: ro-bind /data -> /proc: a bind over the sandbox's own /proc replaces what sbx mounts "
+          "there and can expose the host's (--unsafe allows it anyway)");
+    CHECK_THAT(exposure_error(plan_with(EntryType::RoBind, "/data", "/proc/sys")),
+               Catch::Contains("over the sandbox's own /proc"));
+    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/data", "/dev")),
+               Catch::Contains("over the sandbox's own /dev"));
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/dev", true)) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/dev/shm")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/procfs")) == "(allowed)");
+}
+
+TEST_CASE("check_exposure: no writable bind of sbx's folders, their ancestors or their contents") {
+    const std::string config_error =
+        "it would let the sandbox change /home/alice/.config/sbx (sbx's own files), and so what a later launch runs";
+    for (const std::string source : {"/home/alice", "/home/alice/.config", "/home/alice/.config/sbx",
+                                     "/home/alice/.config/sbx/profiles", "/home", "/home/alice/.config/sbx/x/y"}) {
+        CHECK_THAT(exposure_error(plan_with(EntryType::Bind, source, "/w")), Catch::Contains(config_error));
+        CHECK_THAT(exposure_error(plan_with(EntryType::DevBind, source, "/w")), Catch::Contains(config_error));
+        // Read-only is fine, and so is a writable one given up as unsafe.
+        CHECK(exposure_error(plan_with(EntryType::RoBind, source, "/w")) == "(allowed)");
+        CHECK(exposure_error(plan_with(EntryType::Bind, source, "/w", true)) == "(allowed)");
+    }
+    // The data folder and its ancestors, but not what lies in it (per-sandbox state).
+    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/home/alice/.local", "/w")),
+               Catch::Contains("change /home/alice/.local/share/sbx (sbx's own files)"));
+    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/home/alice/.local/share/sbx", "/w")),
+               Catch::Contains("change /home/alice/.local/share/sbx"));
+    CHECK(exposure_error(plan_with(EntryType::Bind, "/home/alice/.local/share/sbx/browser/home", "/w")) == "(allowed)");
+    // /etc/sbx: a writable /etc is refused for it, with the real reason.
+    CHECK(exposure_error(plan_with(EntryType::Bind, "/etc", "/w")) ==
+          "command line --bind: bind /etc -> /w: writable, it would let the sandbox change /etc/sbx (sbx's own "
+          "files), and so what a later launch runs (--unsafe allows it anyway)");
+    // Elsewhere is fine.
+    CHECK(exposure_error(plan_with(EntryType::Bind, "/home/alice/src", "/w")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::Bind, "/home/alice/.configs", "/w")) == "(allowed)");
+    // Compared as real paths: a folder that is really ~/.config through a symlink.
+    auto linked = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/data/cfg") return "/home/alice/.config";
+        return p;
+    };
+    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/data/cfg", "/w"), linked), Catch::Contains(config_error));
+    // ...and a ~/.config that is a symlink into a dotfiles folder moves the protection there.
+    auto dotfiles = [](const std::string& p) -> std::optional<std::string> {
+        if (p.starts_with("/home/alice/.config")) return "/home/alice/dots/config" + p.substr(19);
+        return p;
+    };
+    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/home/alice/dots", "/w"), dotfiles),
+               Catch::Contains("change /home/alice/dots/config/sbx"));
+}
+
+TEST_CASE("check_exposure: a profile file read is protected like sbx's folders") {
+    const HostFacts host = test_host();
+    const std::string profile = "[[mount]]\ntype = \"bind\"\nsource = \"/p\"\ndest = \"/w\"\n";
+    const SandboxPlan plan = build_plan(load_profile_text(profile, "/p/mine.toml", host, no_files()), {}, host);
+    CHECK(exposure_error(plan) ==
+          "/p/mine.toml:1:1: bind /p -> /w: writable, it would let the sandbox change /p/mine.toml (sbx's own files), "
+          "and so what a later launch runs (add `unsafe = true` to the entry to allow it anyway)");
+    // The same bind from a profile kept elsewhere, or read-only, is fine.
+    CHECK(exposure_error(build_plan(load_profile_text(profile, "/q/mine.toml", host, no_files()), {}, host)) ==
+          "(allowed)");
+    const SandboxPlan unsafe =
+        build_plan(load_profile_text(profile + "unsafe = true\n", "/p/mine.toml", host, no_files()), {}, host);
+    CHECK(unsafe.mounts.back().unsafe);
+    CHECK(exposure_error(unsafe) == "(allowed)");
+    // A profile reached through a symlink is protected where it really is.
+    auto linked = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/q/mine.toml") return "/dots/mine.toml";
+        return p;
+    };
+    const std::string dots = "[[mount]]\ntype = \"bind\"\nsource = \"/dots\"\ndest = \"/w\"\n";
+    CHECK_THAT(exposure_error(build_plan(load_profile_text(dots, "/q/mine.toml", host, no_files()), {}, host), linked),
+               Catch::Contains("change /dots/mine.toml"));
+}
+
+TEST_CASE("`unsafe` is a key of bind entries only") {
+    CHECK_THAT(usage_error_of("[[mount]]\ntype = \"tmpfs\"\ndest = \"/t\"\nunsafe = true\n"),
+               Catch::StartsWith("/p/test.toml:4:1: `mount.unsafe` is not allowed for type \"tmpfs\""));
+    CHECK_THAT(usage_error_of("[[mount]]\ntype = \"bind\"\nsource = \"/x\"\nunsafe = \"yes\"\n"),
+               Catch::StartsWith("/p/test.toml:4:10: `mount.unsafe` must be true or false"));
+    const SandboxPlan plan =
+        plan_of("[[mount]]\ntype = \"dev-bind\"\nsource = \"/dev\"\ndest = \"/hd\"\nunsafe = true\n");
+    REQUIRE(plan.mounts.size() == 1);
+    CHECK(plan.mounts[0].unsafe);
+    CHECK_THAT(describe(plan), Catch::Contains("dev-bind /dev -> /hd (unsafe: sbx's refusals given up)"));
+}
+
+TEST_CASE("protect_own_folders: a missing folder the user cannot create needs no cover") {
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/", "/host"));
+    ov.mounts.back().unsafe = true;
+    SandboxPlan plan = plan_of("", ov);
+    auto resolve = [](const std::string& p) -> std::optional<std::string> {
+        if (p.starts_with("/etc/sbx") || p.starts_with("/home/alice/.config/sbx")) return std::nullopt;
+        return p;
+    };
+    auto can_create = [](const std::string& p) { return !p.starts_with("/etc/"); };
+    check_sources(plan, resolve);
+    protect_own_folders(plan, resolve, can_create);
+    std::vector<std::string> covers;
+    for (const auto& op : plan.mounts)
+        if (op.origin == "sbx: its own folder stays read-only") covers.push_back(op.dest);
+    // ~/.config/sbx is missing too but the user could create it: covered.
+    CHECK(covers == std::vector<std::string>{"/host/home/alice/.config/sbx", "/host/home/alice/.local/share/sbx"});
 }

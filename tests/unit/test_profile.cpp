@@ -2,6 +2,7 @@
 // with its exact "file:line:col: message", includes, variables, lookup.
 #include <catch2/catch.hpp>
 
+#include <cerrno>
 #include <map>
 #include <string>
 #include <vector>
@@ -285,7 +286,7 @@ TEST_CASE("profile errors point at the offending key or value") {
     struct Case {
         std::string toml, message;
     };
-    const std::string mount_keys = "type, source, dest, target, content, size, mode, optional, create";
+    const std::string mount_keys = "type, source, dest, target, content, size, mode, optional, create, unsafe";
     const Case cases[] = {
         // top level
         {"bogus = 1",
@@ -348,12 +349,14 @@ TEST_CASE("profile errors point at the offending key or value") {
          "/p/test.toml:4:1: unknown key `bogus` in [[mount]] (expected one of: " + mount_keys + ")"},
         // [[mount]]: keys not meaningful for the type
         {"[[mount]]\ntype = \"bind\"\nsource = \"/a\"\nsize = 5",
-         "/p/test.toml:4:1: `mount.size` is not allowed for type \"bind\" (allowed: source, dest, optional, create)"},
+         "/p/test.toml:4:1: `mount.size` is not allowed for type \"bind\" (allowed: source, dest, optional, create, "
+         "unsafe)"},
         {"[[mount]]\ntype = \"ro-bind\"\nsource = \"/a\"\ncontent = \"x\"",
          "/p/test.toml:4:1: `mount.content` is not allowed for type \"ro-bind\" (allowed: source, dest, optional, "
-         "create)"},
+         "create, unsafe)"},
         {"[[mount]]\ntype = \"dev-bind\"\nsource = \"/dev/dri\"\ncreate = true",
-         "/p/test.toml:4:1: `mount.create` is not allowed for type \"dev-bind\" (allowed: source, dest, optional)"},
+         "/p/test.toml:4:1: `mount.create` is not allowed for type \"dev-bind\" (allowed: source, dest, optional, "
+         "unsafe)"},
         {"[[mount]]\ntype = \"tmpfs\"\ndest = \"/tmp\"\noptional = true",
          "/p/test.toml:4:1: `mount.optional` is not allowed for type \"tmpfs\" (allowed: dest, size, mode)"},
         {"[[mount]]\ntype = \"proc\"\ndest = \"/proc\"\nmode = \"0755\"",
@@ -591,7 +594,7 @@ dest = "/base"
 type = "dir"
 dest = "/more"
 )";
-    Profile p = load(R"(include = ["base.toml", "./more.toml"]
+    Profile p = load(R"(include = ["./base.toml", "./more.toml"]
 hostname = "top"
 [namespaces]
 pid = false
@@ -650,7 +653,7 @@ TEST_CASE("includes: a later include wins over an earlier one") {
     FakeFiles fs;
     fs.files["/p/one.toml"] = "hostname = \"one\"\n[env.set]\nA = \"1\"\nB = \"1\"\n";
     fs.files["/p/two.toml"] = "hostname = \"two\"\n[env.set]\nB = \"2\"\n";
-    Profile p = load("include = [\"one.toml\", \"two.toml\"]\n", fs);
+    Profile p = load("include = [\"./one.toml\", \"./two.toml\"]\n", fs);
     REQUIRE(p.hostname);
     CHECK(p.hostname->value == "two");
     std::map<std::string, std::string> set;
@@ -681,7 +684,7 @@ TEST_CASE("includes: lookup by relative path, by name, and ${PROFILE} of the top
 TEST_CASE("includes: ${PROFILE} names the top-level profile inside included files") {
     FakeFiles fs;
     fs.files["/p/base.toml"] = "hostname = \"${PROFILE}-box\"\n";
-    Profile p = load_profile_text("include = [\"base.toml\"]\n", "/p/browser.toml", sample_host(), fs.reader());
+    Profile p = load_profile_text("include = [\"./base.toml\"]\n", "/p/browser.toml", sample_host(), fs.reader());
     REQUIRE(p.hostname);
     CHECK(p.hostname->value == "browser-box");
 }
@@ -690,7 +693,7 @@ TEST_CASE("includes: errors") {
     SECTION("an error inside an included file names that file") {
         FakeFiles fs;
         fs.files["/p/bad.toml"] = "\n\n  hostnme = \"x\"\n";
-        CHECK(load_error("include = [\"bad.toml\"]", fs) ==
+        CHECK(load_error("include = [\"./bad.toml\"]", fs) ==
               "/p/bad.toml:3:3: unknown key `hostnme` (expected one of: include, hostname, chdir, command, "
               "new-session, interactive, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
               "cgroup)");
@@ -698,31 +701,37 @@ TEST_CASE("includes: errors") {
     SECTION("a missing include lists where it looked") {
         CHECK(load_error("\ninclude = [\"default\", \"nope\"]") ==
               "/p/test.toml:2:23: profile \"nope\" not found (looked in: /home/alice/.cfg/sbx/profiles/nope.toml, "
-              "/home/alice/.cfg/sbx/profiles/nope, /etc/sbx/profiles/nope.toml, /etc/sbx/profiles/nope, "
-              "/usr/share/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope, builtin profiles: default, cli, "
+              "/etc/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, "
               "browser)");
         CHECK(load_error("include = [\"x/y.toml\"]") ==
-              "/p/test.toml:1:12: profile \"x/y.toml\" not found (looked in: /p/x/y.toml, "
-              "/home/alice/.cfg/sbx/profiles/x/y.toml, /etc/sbx/profiles/x/y.toml, "
-              "/usr/share/sbx/profiles/x/y.toml, builtin profiles: default, cli, browser)");
+              "/p/test.toml:1:12: profile \"x/y.toml\" not found (looked in: /p/x/y.toml, builtin profiles: "
+              "default, cli, browser)");
         CHECK(load_error("include = [\"/abs/y.toml\"]") ==
               "/p/test.toml:1:12: profile \"/abs/y.toml\" not found (looked in: /abs/y.toml, builtin profiles: "
               "default, cli, browser)");
+        // "y.toml" is a name: the folder of the including file is not searched.
+        FakeFiles fs;
+        fs.files["/p/y.toml"] = "";
+        CHECK(load_error("include = [\"y.toml\"]", fs) ==
+              "/p/test.toml:1:12: profile \"y.toml\" not found (looked in: /home/alice/.cfg/sbx/profiles/y.toml, "
+              "/etc/sbx/profiles/y.toml, /usr/share/sbx/profiles/y.toml, builtin profiles: default, cli, browser); "
+              "a name is never looked up in the current folder: write \"./y.toml\" for a file there or next to the "
+              "including profile");
     }
     SECTION("a loop is reported at the include that closes it") {
         FakeFiles fs;
-        fs.files["/p/a.toml"] = "include = [\"b.toml\"]\n";
+        fs.files["/p/a.toml"] = "include = [\"./b.toml\"]\n";
         fs.files["/p/b.toml"] = "hostname = \"b\"\ninclude = [\"./a.toml\"]\n";
         CHECK(usage_error([&] { load_profile("/p/a.toml", sample_host(), fs.reader()); }) ==
               "/p/b.toml:2:12: include loop: /p/a.toml -> /p/b.toml -> /p/a.toml");
-        fs.files["/p/self.toml"] = "include = [\"self.toml\"]\n";
+        fs.files["/p/self.toml"] = "include = [\"./self.toml\"]\n";
         CHECK(usage_error([&] { load_profile("/p/self.toml", sample_host(), fs.reader()); }) ==
               "/p/self.toml:1:12: include loop: /p/self.toml -> /p/self.toml");
     }
     SECTION("the same file twice, not nested, is no loop") {
         FakeFiles fs;
         fs.files["/p/m.toml"] = "[[mount]]\ntype = \"proc\"\ndest = \"/proc\"\n";
-        Profile p = load("include = [\"m.toml\", \"m.toml\"]", fs);
+        Profile p = load("include = [\"./m.toml\", \"./m.toml\"]", fs);
         CHECK(p.mounts.size() == 2);
         CHECK(p.files == std::vector<std::string>{kFile, "/p/m.toml"});
     }
@@ -732,7 +741,7 @@ TEST_CASE("includes: errors") {
             FakeFiles fs;
             for (int i = 0; i < last; ++i)
                 fs.files["/d/f" + std::to_string(i) + ".toml"] =
-                    "include = [\"f" + std::to_string(i + 1) + ".toml\"]\n";
+                    "include = [\"./f" + std::to_string(i + 1) + ".toml\"]\n";
             fs.files["/d/f" + std::to_string(last) + ".toml"] = "hostname = \"deep\"\n";
             return fs;
         };
@@ -750,7 +759,7 @@ TEST_CASE("includes: errors") {
 
 // ---------------------------------------------------------------- lookup
 
-TEST_CASE("resolve_profile: paths, then the profile folders in order, then the builtins") {
+TEST_CASE("resolve_profile: a NAME in the profile folders, then the builtins; a path only with a '/'") {
     const HostFacts host = sample_host();
     FakeFiles fs;
     auto resolve = [&](const std::string& spec) { return resolve_profile(spec, host, fs.reader()); };
@@ -760,7 +769,7 @@ TEST_CASE("resolve_profile: paths, then the profile folders in order, then the b
         CHECK(resolve("browser.toml") == "builtin:browser.toml");
         CHECK(resolve("cli") == "builtin:cli.toml");
     }
-    SECTION("the first folder that has NAME.toml wins") {
+    SECTION("the first folder that has NAME.toml wins; NAME and NAME.toml are the same name") {
         fs.files["/usr/share/sbx/profiles/browser.toml"] = "";
         CHECK(resolve("browser") == "/usr/share/sbx/profiles/browser.toml");
         fs.files["/etc/sbx/profiles/browser.toml"] = "";
@@ -768,38 +777,150 @@ TEST_CASE("resolve_profile: paths, then the profile folders in order, then the b
         CHECK(resolve("browser.toml") == "/etc/sbx/profiles/browser.toml");
         fs.files["/home/alice/.cfg/sbx/profiles/browser.toml"] = "";
         CHECK(resolve("browser") == "/home/alice/.cfg/sbx/profiles/browser.toml");
+        CHECK(resolve("browser.toml") == "/home/alice/.cfg/sbx/profiles/browser.toml");
     }
-    SECTION("NAME without the suffix, after NAME.toml in the same folder") {
+    SECTION("a file without the suffix is no profile") {
         fs.files["/etc/sbx/profiles/mine"] = "";
-        CHECK(resolve("mine") == "/etc/sbx/profiles/mine");
+        CHECK_THROWS_AS(resolve("mine"), Error);
         fs.files["/etc/sbx/profiles/mine.toml"] = "";
         CHECK(resolve("mine") == "/etc/sbx/profiles/mine.toml");
-        fs.files.erase("/etc/sbx/profiles/mine.toml");
-        // "mine.toml" names a .toml file only.
-        CHECK_THROWS_AS(resolve("mine.toml"), Error);
     }
-    SECTION("something that looks like a path is tried from the cwd first") {
+    SECTION("the working directory is never searched for a name (issue 9)") {
+        fs.files["/work/proj/browser.toml"] = "";  // planted by a sandbox or shipped by a repository
+        fs.files["/work/proj/cli.toml"] = "";
+        fs.files["/work/proj/default.toml"] = "";
+        CHECK(resolve("browser.toml") == "builtin:browser.toml");
+        CHECK(resolve("browser") == "builtin:browser.toml");
+        CHECK(resolve("cli.toml") == "builtin:cli.toml");
+        CHECK(resolve("default.toml") == "builtin:default.toml");
+        for (const std::string& asked : fs.asked) CHECK_FALSE(asked.starts_with("/work/proj/"));
+    }
+    SECTION("only something with a '/' is a path, relative ones from the cwd") {
         fs.files["/etc/sbx/profiles/browser.toml"] = "";
         fs.files["/work/proj/browser.toml"] = "";
-        CHECK(resolve("browser.toml") == "/work/proj/browser.toml");
         CHECK(resolve("./browser.toml") == "/work/proj/browser.toml");
-        CHECK(resolve("browser") == "/etc/sbx/profiles/browser.toml");  // a bare name is never a path
+        CHECK(resolve("browser.toml") == "/etc/sbx/profiles/browser.toml");
         fs.files["/work/proj/sub/x.toml"] = "";
         CHECK(resolve("sub/x.toml") == "/work/proj/sub/x.toml");
         fs.files["/abs/p.toml"] = "";
         CHECK(resolve("/abs/p.toml") == "/abs/p.toml");
+        fs.files["/work/proj/noext"] = "";
+        CHECK(resolve("./noext") == "/work/proj/noext");
+        // A path never falls back to a name.
+        CHECK_THROWS_AS(resolve("./default.toml"), Error);
     }
     SECTION("not found: a usage error listing every place") {
         CHECK(usage_error([&] { resolve("nope"); }) ==
               "profile \"nope\" not found (looked in: /home/alice/.cfg/sbx/profiles/nope.toml, "
-              "/home/alice/.cfg/sbx/profiles/nope, /etc/sbx/profiles/nope.toml, /etc/sbx/profiles/nope, "
-              "/usr/share/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope, builtin profiles: default, cli, "
+              "/etc/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, "
               "browser)");
         CHECK(usage_error([&] { resolve("./nope.toml"); }) ==
-              "profile \"./nope.toml\" not found (looked in: /work/proj/nope.toml, "
-              "/home/alice/.cfg/sbx/profiles/nope.toml, /etc/sbx/profiles/nope.toml, "
-              "/usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, browser)");
+              "profile \"./nope.toml\" not found (looked in: /work/proj/nope.toml, builtin profiles: default, cli, "
+              "browser)");
         CHECK(usage_error([&] { resolve(""); }) == "the profile name is empty");
+        CHECK_THROWS_AS(resolve(".toml"), Error);
+        CHECK_THROWS_AS(resolve(".."), Error);
+    }
+}
+
+// A ProfileReader over in-memory files with owners, modes and errors.
+struct FakeStat {
+    std::optional<std::string> text;
+    int error = 0;
+    bool regular = true;
+    uint32_t owner = 1000;
+    uint32_t mode = 0644;
+};
+ProfileReader stat_reader(const std::map<std::string, FakeStat>& files) {
+    return [files](const std::string& path) {
+        FileRead read;
+        auto it = files.find(path);
+        if (it == files.end()) {
+            read.error = ENOENT;
+            read.error_text = "No such file or directory";
+            return read;
+        }
+        read.text = it->second.text;
+        read.error = it->second.error;
+        if (read.error != 0) read.error_text = "Permission denied";
+        read.regular = it->second.regular;
+        read.owner = it->second.owner;
+        read.mode = it->second.mode;
+        return read;
+    };
+}
+
+TEST_CASE("profile_file_problem: the trust rule for every profile file read") {
+    auto file = [](uint32_t owner, uint32_t mode) {
+        FileRead f;
+        f.text = "";
+        f.owner = owner;
+        f.mode = mode;
+        return f;
+    };
+    CHECK_FALSE(profile_file_problem(file(1000, 0644), 1000));
+    CHECK_FALSE(profile_file_problem(file(1000, 0600), 1000));
+    CHECK_FALSE(profile_file_problem(file(0, 0644), 1000));  // root's, e.g. /etc/sbx/profiles
+    CHECK_FALSE(profile_file_problem(file(1000, 0755), 1000));
+    CHECK(profile_file_problem(file(1001, 0644), 1000) ==
+          "owned by uid 1001, neither you (uid 1000) nor root: refusing a profile someone else can change");
+    CHECK(profile_file_problem(file(1000, 0666), 1000) ==
+          "writable by its group or by others (mode 0666): refusing a profile someone else can change (chmod go-w)");
+    CHECK(profile_file_problem(file(1000, 0664), 1000));
+    CHECK(profile_file_problem(file(1000, 0646), 1000));
+    CHECK(profile_file_problem(file(0, 0666), 1000));
+    FileRead dir = file(1000, 0755);
+    dir.regular = false;
+    CHECK(profile_file_problem(dir, 1000) == "not a regular file");
+
+    FileRead missing;
+    missing.error = ENOENT;
+    CHECK_FALSE(profile_file_problem(missing, 1000));
+    missing.error = ENOTDIR;
+    CHECK_FALSE(profile_file_problem(missing, 1000));
+    for (int err : {EACCES, ELOOP, EIO, EISDIR, EPERM}) {
+        FileRead unreadable;
+        unreadable.error = err;
+        unreadable.error_text = "why";
+        CHECK(profile_file_problem(unreadable, 1000) == "cannot read the profile: why");
+    }
+}
+
+TEST_CASE("a profile that cannot be read or trusted is an error, never a fall-through") {
+    const HostFacts host = sample_host();
+    const std::string mine = "/home/alice/.cfg/sbx/profiles/browser.toml";
+    auto error_with = [&](const FakeStat& stat) {
+        const ProfileReader read = stat_reader({{mine, stat}});
+        return usage_error([&] { resolve_profile("browser", host, read); });
+    };
+    CHECK(error_with({std::nullopt, EACCES}) == mine + ": cannot read the profile: Permission denied");
+    CHECK(error_with({"", 0, true, 1000, 0666}) ==
+          mine +
+              ": writable by its group or by others (mode 0666): refusing a profile someone else can change (chmod "
+              "go-w)");
+    CHECK(error_with({"", 0, true, 1234, 0644}) ==
+          mine + ": owned by uid 1234, neither you (uid 1000) nor root: refusing a profile someone else can change");
+    CHECK(error_with({std::nullopt, 0, false, 1000, 0755}) == mine + ": not a regular file");
+    // In order, it is the profile.
+    CHECK(resolve_profile("browser", host, stat_reader({{mine, {"", 0, true, 1000, 0600}}})) == mine);
+
+    SECTION("load_profile checks the file it parses, and every include") {
+        const ProfileReader read = stat_reader({
+            {"/p/top.toml", {"include = [\"./inc.toml\"]\n"}},
+            {"/p/inc.toml", {"hostname = \"x\"\n", 0, true, 1000, 0664}},
+            {"/p/bad.toml", {"hostname = \"x\"\n", 0, true, 1000, 0606}},
+            {"/p/named.toml", {"include = [\"base\"]\n"}},
+            {"/etc/sbx/profiles/base.toml", {std::nullopt, EACCES}},
+        });
+        CHECK(usage_error([&] { load_profile("/p/bad.toml", host, read); }) ==
+              "/p/bad.toml: writable by its group or by others (mode 0606): refusing a profile someone else can "
+              "change (chmod go-w)");
+        CHECK(usage_error([&] { load_profile("/p/top.toml", host, read); }) ==
+              "/p/top.toml:1:12: /p/inc.toml: writable by its group or by others (mode 0664): refusing a profile "
+              "someone else can change (chmod go-w)");
+        // The shipped "base" is not reached: the unreadable one is an error.
+        CHECK(usage_error([&] { load_profile("/p/named.toml", host, read); }) ==
+              "/p/named.toml:1:12: /etc/sbx/profiles/base.toml: cannot read the profile: Permission denied");
     }
 }
 
@@ -812,7 +933,7 @@ TEST_CASE("load_profile reads through the FileReader, builtins from memory") {
     CHECK(fs.asked == std::vector<std::string>{"/x/web.toml"});
 
     CHECK(usage_error([&] { load_profile("/x/none.toml", sample_host(), fs.reader()); }) ==
-          "/x/none.toml: cannot read the profile");
+          "/x/none.toml: cannot read the profile: No such file or directory");
     CHECK(usage_error([&] { load_profile("builtin:nope.toml", sample_host(), fs.reader()); }) ==
           "builtin:nope.toml: cannot read the profile");
 }

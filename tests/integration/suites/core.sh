@@ -408,10 +408,10 @@ check_match "a profile with an unknown \${VARIABLE}: 'sbx: FILE:1:COL: ...'" \
     "^sbx: [^ ]*unknown-var\.toml:1:[0-9]+: " "$ERR"
 
 profile loop-b >/dev/null <<'EOF'
-include = ["loop-a.toml"]
+include = ["./loop-a.toml"]
 EOF
 P=$(profile loop-a <<'EOF'
-include = ["loop-b.toml"]
+include = ["./loop-b.toml"]
 EOF
 )
 run_sbx --profile "$P" -- true

@@ -1,0 +1,236 @@
+# launch.sh — nothing a sandboxed program writes may change which profile,
+# include or policy a later launch gets; binds that hand the sandbox the
+# host wholesale are refused. Sourced by tests/integration/run.sh.
+#
+# A scratch home of its own: sbx's config and data folders are pointed at it
+# with XDG_CONFIG_HOME and XDG_DATA_HOME. The victim is the next launch,
+# `sbx --profile cli.toml` and `--profile browser.toml` started in the
+# project folder; what it gets is compared through its --dry-run (which
+# names every profile file read and prints the whole policy) with what it
+# got before the attack. The attacks plant `hostname = "pwned"` and
+# `[seccomp] policy = "none"` by every route we know.
+
+LH=$WORK/launch-home         # the scratch home
+LCFG=$LH/.config             # XDG_CONFIG_HOME
+LDATA=$LH/.local/share       # XDG_DATA_HOME
+LPROJ=$LH/proj               # where the victim launches
+LAUNCH_ENV=(env XDG_CONFIG_HOME="$LCFG" XDG_DATA_HOME="$LDATA")
+EVIL_PROFILE='hostname = "pwned"
+[seccomp]
+policy = "none"'
+
+lsbx() { run_sbx_via "${LAUNCH_ENV[@]}" -- "$@"; }
+reset_launch_home() {
+    chmod -R u+rwX "$LH" 2>/dev/null
+    rm -rf "$LH"
+    mkdir -p "$LCFG/sbx/profiles" "$LDATA/sbx" "$LPROJ"
+}
+# victim PROFILE: the next launch's --dry-run, started in the project folder.
+victim() {
+    cd "$LPROJ" || return
+    lsbx --profile "$1" --dry-run -- true
+    cd "$WORK" || return
+    echo "rc=$RC $OUT"
+}
+# in_dir DIR SBX-ARGS...: runs sbx with DIR as the working directory.
+in_dir() {
+    local dir=$1
+    shift
+    cd "$dir" || return
+    lsbx "$@"
+    cd "$WORK" || return
+}
+
+reset_launch_home
+BASE_CLI=$(victim cli.toml)
+BASE_BROWSER=$(victim browser.toml)
+check_match "setup: the victim's dry run reads the built-in cli profile" \
+    "^rc=0 profile +cli \(builtin:cli.toml, builtin:default.toml\)" "$BASE_CLI"
+check_match "setup: the victim's dry run reads the built-in browser profile" \
+    "^rc=0 profile +browser \(builtin:browser.toml, builtin:default.toml\)" "$BASE_BROWSER"
+
+# Control: a profile that does reach the profile folder changes the next
+# launch, and the comparison sees it.
+printf '%s\n' "$EVIL_PROFILE" >"$LCFG/sbx/profiles/cli.toml"
+check_match "control: a cli.toml in the profile folder is what the next launch gets" \
+    "profile +cli \($LCFG/sbx/profiles/cli.toml\).*hostname +pwned.*seccomp +none" "$(victim cli.toml)"
+reset_launch_home
+
+# ---------------------------------------------------------------------------
+# 1. A profile in the working directory is not a profile name
+# ---------------------------------------------------------------------------
+in_dir "$LPROJ" --profile cli -- sh -c "
+    printf '%s\n' '$EVIL_PROFILE' >evil.toml && cp evil.toml browser.toml && cp evil.toml default.toml &&
+    ln evil.toml cli.toml && echo planted"
+check_eq "setup: a program in cli plants browser.toml, default.toml and a hard-linked cli.toml in its folder" \
+    planted "$OUT"
+check_eq "a browser.toml planted in the working directory does not become --profile browser.toml" \
+    "$BASE_BROWSER" "$(victim browser.toml)"
+check_eq "a hard-linked cli.toml in the working directory does not become --profile cli.toml" \
+    "$BASE_CLI" "$(victim cli.toml)"
+check_match "control: the same file named as a path (./cli.toml) is read" \
+    "^rc=0 profile +cli \($LPROJ/cli.toml\)" "$(victim ./cli.toml)"
+reset_launch_home
+
+# ---------------------------------------------------------------------------
+# 2. sbx's folders, their ancestors and their contents are never writable
+#    inside: renaming an ancestor or swapping it for a symlink is refused
+#    with the launch that would allow it
+# ---------------------------------------------------------------------------
+# The attack, run by cli started in DIR: move the first folder it can on the
+# way to the profile folder aside (or swap it for a symlink) and plant
+# cli.toml, browser.toml and default.toml where the next launch looks.
+attack_script() {  # MODE (rename|symlink)
+    cat <<EOF
+for d in "$LCFG/sbx/profiles" "$LCFG/sbx" "$LCFG" "$LH"; do
+    if mv "\$d" "\$d.old" 2>/dev/null; then
+        if [ $1 = symlink ]; then mkdir -p "$LPROJ/fake" && ln -s "$LPROJ/fake" "\$d"; fi
+        break
+    fi
+done
+mkdir -p "$LCFG/sbx/profiles" 2>/dev/null
+for f in cli browser default; do printf '%s\n' '$EVIL_PROFILE' >"$LCFG/sbx/profiles/\$f.toml"; done 2>/dev/null
+ls "$LCFG/sbx/profiles" 2>/dev/null | tr '\n' ' '
+EOF
+}
+for mode in rename symlink; do
+    for dir in "$LH" "$LCFG" "$LCFG/sbx" "$LCFG/sbx/profiles"; do
+        in_dir "$dir" --profile cli -- sh -c "$(attack_script $mode)"
+        check_rc "cli started in ${dir#"$WORK"/} (sbx's folder or an ancestor) is refused ($mode attack)" 2
+        check_match "cli started in ${dir#"$WORK"/}: the error names the protected folder" \
+            "it would let the sandbox change $LCFG/sbx \(sbx's own files\)" "$ERR"
+        check_eq "after cli in ${dir#"$WORK"/} ($mode attack), --profile cli.toml is unchanged" \
+            "$BASE_CLI" "$(victim cli.toml)"
+        check_eq "after cli in ${dir#"$WORK"/} ($mode attack), --profile browser.toml is unchanged" \
+            "$BASE_BROWSER" "$(victim browser.toml)"
+        reset_launch_home
+    done
+done
+# The same through the command line's bind, from cli and from browser.
+for prof in cli browser; do
+    in_dir "$LPROJ" --profile "$prof" --bind "$LH" -- sh -c "$(attack_script rename)"
+    check_rc "$prof with --bind of the home holding sbx's config is refused" 2
+    check_eq "after $prof --bind HOME, --profile cli.toml is unchanged" "$BASE_CLI" "$(victim cli.toml)"
+    reset_launch_home
+done
+# Control: the attack works where the refusal is given up (--unsafe): the
+# read-only cover of ~/.config/sbx does not stop a rename of ~/.config.
+in_dir "$LPROJ" --profile cli --unsafe --bind "$LH" -- sh -c "$(attack_script rename)"
+check_eq "control: with --unsafe the sandbox can rename ~/.config and plant profiles" \
+    "browser.toml cli.toml default.toml " "$OUT"
+check_ne "control: ... and the next launch is changed (what the refusal prevents)" "$BASE_CLI" "$(victim cli.toml)"
+reset_launch_home
+
+# browser: its only writable bind is its own home in the data folder; what
+# it writes there, ~/.config/sbx/profiles included, is not sbx's config.
+lsbx --profile browser -- sh -c "mkdir -p \$HOME/.config/sbx/profiles && printf '%s\n' '$EVIL_PROFILE' >\$HOME/.config/sbx/profiles/browser.toml && echo planted"
+check_eq "setup: browser writes a browser.toml into the ~/.config/sbx/profiles it sees" planted "$OUT"
+check_true "control: it landed in the browser's private home in the data folder" "not found" \
+    test -f "$LDATA/sbx/browser/home/.config/sbx/profiles/browser.toml"
+check_eq "after browser planted it, --profile browser.toml is unchanged" "$BASE_BROWSER" "$(victim browser.toml)"
+reset_launch_home
+
+# A profile file given by path is a launch input too: no writable bind of
+# the same launch may expose it (the sandbox would rewrite it for the next).
+printf 'include = ["cli"]\n' >"$LPROJ/mine.toml"
+in_dir "$LPROJ" --profile ./mine.toml -- true
+check_rc "a profile whose writable bind exposes its own file is refused" 2
+check_match "... naming the file" "it would let the sandbox change $LPROJ/mine.toml" "$ERR"
+mkdir -p "$LH/other"
+printf 'include = ["cli"]\n' >"$LH/other/mine.toml"
+in_dir "$LPROJ" --profile "$LH/other/mine.toml" -- true
+check_rc "control: the same profile kept outside the folder it binds runs" 0
+reset_launch_home
+
+# ---------------------------------------------------------------------------
+# 3. A profile that cannot be read or trusted is an error, never a fall-through
+# ---------------------------------------------------------------------------
+printf 'hostname = "strict"\n' >"$LCFG/sbx/profiles/browser.toml"
+chmod 0644 "$LCFG/sbx/profiles/browser.toml"
+check_match "control: the user's browser.toml is read when it is in order" \
+    "^rc=0 profile +browser \($LCFG/sbx/profiles/browser.toml\).*hostname +strict" "$(victim browser)"
+chmod 000 "$LCFG/sbx/profiles/browser.toml"
+victim browser >/dev/null
+check_rc "an unreadable browser.toml is an error (no fall-through to the built-in)" 2
+check_match "... naming the file and why" "^.*$LCFG/sbx/profiles/browser.toml: cannot read the profile: Permission denied" "$ERR"
+chmod 0666 "$LCFG/sbx/profiles/browser.toml"
+victim browser >/dev/null
+check_rc "a world-writable browser.toml is refused" 2
+check_match "... naming the file and why" "$LCFG/sbx/profiles/browser.toml: writable by its group or by others \(mode 0666\)" "$ERR"
+chmod 0620 "$LCFG/sbx/profiles/browser.toml"
+victim browser >/dev/null
+check_rc "a group-writable browser.toml is refused" 2
+rm -f "$LCFG/sbx/profiles/browser.toml"
+mkdir "$LCFG/sbx/profiles/browser.toml"
+victim browser >/dev/null
+check_match "a folder named browser.toml is an error, not a fall-through" \
+    "browser.toml: not a regular file" "$ERR"
+rmdir "$LCFG/sbx/profiles/browser.toml"
+# An include is held to the same rules.
+printf 'include = ["base"]\n' >"$LCFG/sbx/profiles/top.toml"
+printf 'hostname = "base"\n' >"$LCFG/sbx/profiles/base.toml"
+chmod 0646 "$LCFG/sbx/profiles/base.toml"
+victim top >/dev/null
+check_match "a world-writable include is refused, at the include" \
+    "top.toml:1:12: .*base.toml: writable by its group or by others" "$ERR"
+chmod 0644 "$LCFG/sbx/profiles/base.toml"
+check_match "control: the same include in order is read" \
+    "^rc=0 profile +top \($LCFG/sbx/profiles/top.toml, $LCFG/sbx/profiles/base.toml\)" "$(victim top)"
+# A symlink in the profile folder (a dotfiles repository) is followed: the
+# file it reaches is checked and protected like the folder.
+mkdir -p "$LH/dotfiles"
+printf 'include = ["cli"]\nhostname = "dots"\n' >"$LH/dotfiles/dots.toml"
+ln -s "$LH/dotfiles/dots.toml" "$LCFG/sbx/profiles/dots.toml"
+check_match "a profile symlinked into the profile folder is read" \
+    "^rc=0 profile +dots \($LCFG/sbx/profiles/dots.toml, builtin:cli.toml" "$(victim dots)"
+in_dir "$LH/dotfiles" --profile dots -- true
+check_rc "... and a launch whose writable bind exposes the file it reaches is refused" 2
+chmod 0666 "$LH/dotfiles/dots.toml"
+victim dots >/dev/null
+check_match "... and the file it reaches must not be writable by others" "dots.toml: writable by its group" "$ERR"
+reset_launch_home
+
+# ---------------------------------------------------------------------------
+# 4. Binds that expose the host wholesale are refused unless --unsafe
+# ---------------------------------------------------------------------------
+for pair in "/proc:/hostproc:host process" "/dev:/hostdev:host device" "/sys:/hostsys:kernel and device" \
+    "/:/host:whole filesystem"; do
+    IFS=: read -r src dst what <<<"$pair"
+    run_sbx --ro-bind "$src:$dst" -- true
+    check_rc "--ro-bind $src is refused" 2
+    check_match "--ro-bind $src: the error says what it would expose" "binding the host's $src would expose .*$what" "$ERR"
+done
+mkdir -p "$WORK/fakeproc"
+run_sbx --ro-bind "$WORK/fakeproc:/proc" -- true
+check_rc "a bind over the sandbox's /proc is refused" 2
+check_match "... saying why" "over the sandbox's own /proc" "$ERR"
+run_sbx --ro-bind "$WORK/fakeproc:/dev" -- true
+check_rc "a bind over the sandbox's /dev is refused" 2
+P=$(profile proc-bind <<'PROFILE'
+include = ["default"]
+[[mount]]
+type = "ro-bind"
+source = "/proc"
+dest = "/hostproc"
+PROFILE
+)
+run_sbx --profile "$P" -- true
+check_match "a profile's bind of /proc is refused at its entry, naming the key that allows it" \
+    "proc-bind.toml:2:1: ro-bind /proc -> /hostproc: .*add \`unsafe = true\`" "$ERR"
+printf 'unsafe = true\n' >>"$P"
+run_sbx --profile "$P" -- sh -c 'test -r /hostproc/1/cmdline && echo exposed'
+check_eq "control: with unsafe = true the host's /proc is bound (and the refusal was about something real)" \
+    exposed "$OUT"
+run_sbx --unsafe --ro-bind /dev:/hostdev -- sh -c 'test -c /hostdev/null && echo exposed'
+check_eq "control: --unsafe binds the host's /dev" exposed "$OUT"
+run_sbx --ro-bind "$WORK/fakeproc:/dev/fake" -- true
+check_rc "control: a bind below /dev (a device, as dev-bind /dev/dri) is allowed" 0
+
+# A writable /etc: the real reason, not "mkdir /etc/sbx: Permission denied".
+run_sbx --bind /etc:/hostetc -- true
+check_rc "a writable bind of /etc is refused" 2
+check_match "... because of /etc/sbx" "it would let the sandbox change /etc/sbx" "$ERR"
+if [ ! -e /etc/sbx ]; then
+    run_sbx --unsafe --bind /etc:/hostetc -- sh -c 'test -r /hostetc/passwd && echo ran'
+    check_eq "with --unsafe a writable /etc runs: a missing /etc/sbx the user cannot create needs no cover" ran "$OUT"
+fi

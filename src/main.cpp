@@ -35,13 +35,17 @@ int main(int argc, char** argv) {
         const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
-        // Before anything is created on the host for the plan.
+        // Before anything is created on the host for the plan...
         sbx::core::check_exposure(plan, sbx::sys::real_path);
         // Only a launch may create folders on the host; the modes that print
         // or export something run nothing and change nothing.
         const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
         if (launches) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
+        // ...and again on the real paths check_sources put in the plan: those
+        // are what is mounted (opened with RESOLVE_NO_SYMLINKS), so a symlink
+        // swapped in between the two resolutions cannot slip through.
+        sbx::core::check_exposure(plan, sbx::sys::real_path);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
         if (launches) sbx::sandbox::create_missing_sources(plan);
 

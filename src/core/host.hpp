@@ -27,6 +27,10 @@ struct HostFacts {
     // ($XDG_CONFIG_HOME/sbx/profiles, /etc/sbx/profiles, DATADIR/sbx/profiles).
     // The profiles compiled into sbx are searched after these.
     std::vector<std::string> profile_dirs;
+    // Where the symbolic links in $XDG_CONFIG_HOME/sbx/profiles really lead
+    // (a dotfiles repository, say): profiles a later launch may read, which
+    // no writable bind may expose.
+    std::vector<std::string> profile_links;
     bool stdin_is_tty = false;  // for `interactive = true`
 };
 

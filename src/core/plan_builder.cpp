@@ -264,7 +264,10 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     if (cg.cpus) plan.cgroup.cpus = cg.cpus->value;
     plan.cgroup.required = cg.required && cg.required->value;
     plan.protected_paths = {host.xdg_config_home + "/sbx", host.xdg_data_home + "/sbx", "/etc/sbx"};
-    plan.launch_inputs = {host.xdg_config_home + "/sbx", "/etc/sbx"};
+    // The profile folder apart from its parent: it may be a symbolic link
+    // to elsewhere, which the real path of the parent does not show.
+    plan.launch_inputs = {host.xdg_config_home + "/sbx", "/etc/sbx", host.xdg_config_home + "/sbx/profiles"};
+    for (const auto& link : host.profile_links) plan.launch_inputs.push_back(link);
     for (const auto& file : profile.files)
         if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);
     return plan;

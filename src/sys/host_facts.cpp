@@ -2,10 +2,12 @@
 // environment; everything downstream gets them as data.
 #include "sys/host_facts.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -22,6 +24,35 @@ namespace {
 std::string env_or(const core::HostFacts& host, const char* name, const std::string& fallback) {
     auto it = host.env.find(name);
     return it != host.env.end() && !it->second.empty() ? it->second : fallback;
+}
+
+// The real paths of the symbolic links directly in `dir`, in name order; a
+// dangling one by its target as written (it may be created later).
+std::vector<std::string> profile_links(const std::string& dir) {
+    std::vector<std::string> links;
+    DIR* stream = ::opendir(dir.c_str());
+    if (stream == nullptr) return links;
+    std::vector<std::string> names;
+    while (const dirent* entry = ::readdir(stream)) {
+        if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) names.emplace_back(entry->d_name);
+        if (names.size() > 10000) break;  // a bound, not a limit anyone reaches
+    }
+    ::closedir(stream);
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+        if (name == "." || name == "..") continue;
+        const std::string path = dir + "/" + name;
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+        if (auto real = real_path(path)) {
+            links.push_back(*real);
+        } else {
+            char target[4096];
+            const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+            if (n > 0 && target[0] == '/') links.emplace_back(target, static_cast<size_t>(n));
+        }
+    }
+    return links;
 }
 
 }  // namespace
@@ -56,6 +87,7 @@ core::HostFacts read_host_facts() {
     host.xdg_data_home = env_or(host, "XDG_DATA_HOME", host.home + "/.local/share");
     host.profile_dirs = {host.xdg_config_home + "/sbx/profiles", "/etc/sbx/profiles",
                          std::string(SBX_DATADIR) + "/sbx/profiles"};
+    host.profile_links = profile_links(host.profile_dirs.front());
     return host;
 }
 

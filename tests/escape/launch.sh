@@ -188,6 +188,22 @@ check_rc "... and a launch whose writable bind exposes the file it reaches is re
 chmod 0666 "$LH/dotfiles/dots.toml"
 victim dots >/dev/null
 check_match "... and the file it reaches must not be writable by others" "dots.toml: writable by its group" "$ERR"
+chmod 0644 "$LH/dotfiles/dots.toml"
+# A linked profile is protected from launches that do not read it, too:
+# cli working in the dotfiles folder would otherwise rewrite browser.toml.
+printf 'include = ["default"]\nhostname = "dots-browser"\n' >"$LH/dotfiles/browser.toml"
+ln -s "$LH/dotfiles/browser.toml" "$LCFG/sbx/profiles/browser.toml"
+LINKED_BROWSER=$(victim browser.toml)
+check_match "setup: browser.toml is a symlink into the dotfiles folder" "hostname +dots-browser" "$LINKED_BROWSER"
+in_dir "$LH/dotfiles" --profile cli -- sh -c "printf '%s\n' '$EVIL_PROFILE' >browser.toml"
+check_rc "cli working in the folder a linked profile lives in is refused" 2
+check_eq "... and --profile browser.toml is unchanged" "$LINKED_BROWSER" "$(victim browser.toml)"
+reset_launch_home
+# A profile folder that is itself a symlink (into a dotfiles repository).
+mkdir -p "$LH/dotprofiles" && rmdir "$LCFG/sbx/profiles" && ln -s "$LH/dotprofiles" "$LCFG/sbx/profiles"
+in_dir "$LH/dotprofiles" --profile cli -- sh -c "printf '%s\n' '$EVIL_PROFILE' >browser.toml"
+check_rc "cli working in the folder the profile folder links to is refused" 2
+check_eq "... and --profile browser.toml is unchanged" "$BASE_BROWSER" "$(victim browser.toml)"
 reset_launch_home
 
 # ---------------------------------------------------------------------------

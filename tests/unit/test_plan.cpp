@@ -471,14 +471,32 @@ SandboxPlan plan_with(EntryType type, const std::string& source, const std::stri
 }  // namespace
 
 TEST_CASE("the plan knows which host paths decide a later launch") {
-    const HostFacts host = test_host();
+    HostFacts host = test_host();
+    host.profile_links = {"/home/alice/dots/web.toml"};
     FakeFiles fs;
     fs.files["/p/base.toml"] = "";
     const SandboxPlan plan =
         build_plan(load_profile_text("include = [\"./base.toml\", \"default\"]\n", "/p/top.toml", host, fs.reader()),
                    Overrides{}, host);
-    CHECK(plan.launch_inputs ==
-          std::vector<std::string>{"/home/alice/.config/sbx", "/etc/sbx", "/p/top.toml", "/p/base.toml"});
+    CHECK(plan.launch_inputs == std::vector<std::string>{"/home/alice/.config/sbx", "/etc/sbx",
+                                                         "/home/alice/.config/sbx/profiles",
+                                                         "/home/alice/dots/web.toml", "/p/top.toml", "/p/base.toml"});
+    // A profile the symlinks of the profile folder lead to is protected
+    // even when this launch does not read it.
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/dots", "/w"));
+    const SandboxPlan dots = build_plan(load_profile_text("", "/p/top.toml", host, fs.reader()), ov, host);
+    CHECK_THROWS_WITH(check_exposure(dots, [](const std::string& p) -> std::optional<std::string> { return p; }),
+                      Catch::Contains("change /home/alice/dots/web.toml"));
+    // ...and so is a profile folder that is a symlink itself.
+    auto linked_dir = [](const std::string& p) -> std::optional<std::string> {
+        if (p.starts_with("/home/alice/.config/sbx/profiles"))
+            return "/home/alice/dots/profiles" + p.substr(std::string("/home/alice/.config/sbx/profiles").size());
+        return p;
+    };
+    HostFacts plain = test_host();
+    const SandboxPlan dir = build_plan(load_profile_text("", "/p/top.toml", plain, fs.reader()), ov, plain);
+    CHECK_THROWS_WITH(check_exposure(dir, linked_dir), Catch::Contains("change /home/alice/dots/profiles"));
 }
 
 TEST_CASE("check_exposure: the host's /, /proc, /dev and /sys are never bound without unsafe") {

@@ -124,6 +124,9 @@ core::ProfileReader profile_reader() {
         file.owner = st.st_uid;
         file.mode = st.st_mode & 07777;
         if (!file.regular) return file;  // text stays empty: the core refuses it
+        // No profile comes near this; a bigger file is an error, not a
+        // reason to read gigabytes into memory.
+        constexpr size_t kMaxProfileBytes = size_t{16} << 20;
         std::string text;
         char buf[65536];
         for (;;) {
@@ -132,6 +135,7 @@ core::ProfileReader profile_reader() {
             if (n < 0) return failed(errno);
             if (n == 0) break;
             text.append(buf, static_cast<size_t>(n));
+            if (text.size() > kMaxProfileBytes) return failed(EFBIG);
         }
         file.text = std::move(text);
         return file;

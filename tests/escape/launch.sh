@@ -250,3 +250,6 @@ if [ ! -e /etc/sbx ]; then
     run_sbx --unsafe --bind /etc:/hostetc -- sh -c 'test -r /hostetc/passwd && echo ran'
     check_eq "with --unsafe a writable /etc runs: a missing /etc/sbx the user cannot create needs no cover" ran "$OUT"
 fi
+run_sbx --unsafe --bind /:/host -- sh -c "test -r /host/etc/passwd && echo ran; touch /host$HOME/.config/sbx/x 2>&1"
+check_match "with --unsafe a writable / runs, and sbx's config folder in it stays read-only" \
+    "^ran.*Read-only file system" "$(tr '\n' ' ' <<<"$OUT")"

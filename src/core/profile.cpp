@@ -193,6 +193,9 @@ std::optional<FoundProfile> read_candidate(const std::string& path, const HostFa
 std::optional<FoundProfile> find_profile(const std::string& spec, const std::optional<std::string>& base_dir,
                                          const HostFacts& host, const ProfileReader& read,
                                          std::vector<std::string>& tried, const std::optional<SourceLoc>& where) {
+    // open(2) would stop at a NUL (TOML strings may hold "\u0000"): a
+    // name would then open a file it does not name.
+    if (spec.find('\0') != std::string::npos) return std::nullopt;
     if (spec.find('/') != std::string::npos) {
         // A compiled-in profile has no folder: it can include only by name.
         if (!spec.starts_with('/') && !base_dir) return std::nullopt;

@@ -820,6 +820,11 @@ TEST_CASE("resolve_profile: a NAME in the profile folders, then the builtins; a 
         CHECK(usage_error([&] { resolve(""); }) == "the profile name is empty");
         CHECK_THROWS_AS(resolve(".toml"), Error);
         CHECK_THROWS_AS(resolve(".."), Error);
+        // A NUL would cut the path short at open(2): nothing is even tried.
+        fs.asked.clear();
+        CHECK_THROWS_AS(resolve(std::string("x\0.toml", 7)), Error);
+        CHECK_THROWS_AS(resolve(std::string("./x\0.toml", 9)), Error);
+        CHECK(fs.asked.empty());
     }
 }
 

@@ -322,11 +322,15 @@ const char* host_tree_exposed(const std::string& source) {
 }
 
 [[noreturn]] void refuse(const MountOp& op, const std::string& why) {
-    const bool from_profile = op.origin.rfind("command line", 0) != 0;
-    throw Error(
-        ErrorKind::Usage,
-        op.origin + ": " + mount_kind_name(op.kind) + " " + op.source + " -> " + op.dest + ": " + why +
-            (from_profile ? " (add `unsafe = true` to the entry to allow it anyway)" : " (--unsafe allows it anyway)"));
+    std::string how = " (add `unsafe = true` to the entry to allow it anyway)";
+    if (op.origin.starts_with("command line"))
+        how = " (--unsafe allows it anyway)";
+    else if (op.origin.starts_with("builtin:"))  // cli's ${PWD} started in $HOME, say
+        how =
+            " (a compiled-in profile's entry: start sbx elsewhere, or use a copy of the profile with "
+            "`unsafe = true` on the entry)";
+    throw Error(ErrorKind::Usage,
+                op.origin + ": " + mount_kind_name(op.kind) + " " + op.source + " -> " + op.dest + ": " + why + how);
 }
 
 }  // namespace

@@ -602,6 +602,20 @@ TEST_CASE("check_exposure: a profile file read is protected like sbx's folders")
                Catch::Contains("change /dots/mine.toml"));
 }
 
+TEST_CASE("check_exposure: cli started in the home is refused, saying what to do") {
+    HostFacts host = test_host();
+    host.cwd = "/home/alice";
+    const SandboxPlan plan = build_plan(load_profile("builtin:cli.toml", host, no_files()), Overrides{}, host);
+    CHECK_THAT(exposure_error(plan),
+               Catch::Matches("builtin:cli\\.toml:[0-9]+:1: bind /home/alice -> /home/alice: writable, it would let "
+                              "the sandbox change /home/alice/\\.config/sbx \\(sbx's own files\\), and so what a "
+                              "later launch runs \\(a compiled-in profile's entry: start sbx elsewhere, or use a copy "
+                              "of the profile with `unsafe = true` on the entry\\)"));
+    host.cwd = "/home/alice/src";
+    CHECK(exposure_error(build_plan(load_profile("builtin:cli.toml", host, no_files()), Overrides{}, host)) ==
+          "(allowed)");
+}
+
 TEST_CASE("`unsafe` is a key of bind entries only") {
     CHECK_THAT(usage_error_of("[[mount]]\ntype = \"tmpfs\"\ndest = \"/t\"\nunsafe = true\n"),
                Catch::StartsWith("/p/test.toml:4:1: `mount.unsafe` is not allowed for type \"tmpfs\""));

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "config.h"
@@ -30,14 +31,13 @@ std::string env_or(const core::HostFacts& host, const char* name, const std::str
 // dangling one by its target as written (it may be created later).
 std::vector<std::string> profile_links(const std::string& dir) {
     std::vector<std::string> links;
-    DIR* stream = ::opendir(dir.c_str());
-    if (stream == nullptr) return links;
+    const std::unique_ptr<DIR, int (*)(DIR*)> stream(::opendir(dir.c_str()), ::closedir);
+    if (!stream) return links;
     std::vector<std::string> names;
-    while (const dirent* entry = ::readdir(stream)) {
+    while (const dirent* entry = ::readdir(stream.get())) {
         if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) names.emplace_back(entry->d_name);
         if (names.size() > 10000) break;  // a bound, not a limit anyone reaches
     }
-    ::closedir(stream);
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
         if (name == "." || name == "..") continue;

@@ -49,6 +49,7 @@ struct FileRead {
     bool regular = true;              // S_ISREG of the file opened
     uint32_t owner = 0;               // st_uid
     uint32_t mode = 0;                // permission bits (st_mode & 07777)
+    uint64_t links = 1;               // st_nlink
 };
 using ProfileReader = std::function<FileRead(const std::string& path)>;
 

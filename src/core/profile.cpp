@@ -812,6 +812,11 @@ std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t u
     if (file.owner != uid && file.owner != 0)
         return "owned by uid " + std::to_string(file.owner) + ", neither you (uid " + std::to_string(uid) +
                ") nor root: refusing a profile someone else can change";
+    // Another name of the same file could lie in a folder a sandbox may
+    // write (a project folder), where the path checks do not see it.
+    if (file.links > 1)
+        return "has " + std::to_string(file.links) +
+               " hard links: another name for it may lie where a sandbox can write; copy it instead";
     if ((file.mode & 022) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", file.mode & 07777);

@@ -136,7 +136,8 @@ Profile load_profile_text(const std::string& text, const std::string& path, cons
 // nullopt when it may (or when it does not exist: ENOENT, ENOTDIR). A
 // profile must be readable, a regular file (symlinks to one are followed:
 // the facts are those of the file reached), owned by the user or by root,
-// and writable by nobody else (no group or world write bit).
+// writable by nobody else (no group or world write bit), and have one name
+// only (no other hard link).
 std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t uid);
 
 // A ProfileReader over `read` that reports every file it finds as a regular

@@ -123,6 +123,7 @@ core::ProfileReader profile_reader() {
         file.regular = S_ISREG(st.st_mode);
         file.owner = st.st_uid;
         file.mode = st.st_mode & 07777;
+        file.links = st.st_nlink;
         if (!file.regular) return file;  // text stays empty: the core refuses it
         // No profile comes near this; a bigger file is an error, not a
         // reason to read gigabytes into memory.

@@ -68,8 +68,17 @@ check_eq "a browser.toml planted in the working directory does not become --prof
     "$BASE_BROWSER" "$(victim browser.toml)"
 check_eq "a hard-linked cli.toml in the working directory does not become --profile cli.toml" \
     "$BASE_CLI" "$(victim cli.toml)"
+rm "$LPROJ/evil.toml"
 check_match "control: the same file named as a path (./cli.toml) is read" \
     "^rc=0 profile +cli \($LPROJ/cli.toml\)" "$(victim ./cli.toml)"
+# A profile hard-linked into the profile folder from the project folder: a
+# sandbox working there could change it in place. Refused, naming the file.
+printf 'hostname = "linked"\n' >"$LPROJ/mine.toml"
+ln "$LPROJ/mine.toml" "$LCFG/sbx/profiles/mine.toml"
+check_match "a profile with a second hard link is refused" \
+    "$LCFG/sbx/profiles/mine.toml: has 2 hard links" "$(lsbx --profile mine --dry-run; echo "$ERR")"
+rm "$LPROJ/mine.toml"
+check_match "control: the same file with one name is read" "^rc=0 profile +mine .*hostname +linked" "$(victim mine)"
 reset_launch_home
 
 # ---------------------------------------------------------------------------

@@ -874,6 +874,10 @@ TEST_CASE("profile_file_problem: the trust rule for every profile file read") {
     CHECK(profile_file_problem(file(1000, 0664), 1000));
     CHECK(profile_file_problem(file(1000, 0646), 1000));
     CHECK(profile_file_problem(file(0, 0666), 1000));
+    FileRead linked = file(1000, 0644);
+    linked.links = 2;
+    CHECK(profile_file_problem(linked, 1000) ==
+          "has 2 hard links: another name for it may lie where a sandbox can write; copy it instead");
     FileRead dir = file(1000, 0755);
     dir.regular = false;
     CHECK(profile_file_problem(dir, 1000) == "not a regular file");

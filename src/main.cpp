@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
         // are what is mounted (opened with RESOLVE_NO_SYMLINKS), so a symlink
         // swapped in between the two resolutions cannot slip through.
         sbx::core::check_exposure(plan, sbx::sys::real_path);
+        for (const auto& op : plan.mounts)
+            if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
+        spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
         sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
         if (launches) sbx::sandbox::create_missing_sources(plan);
 

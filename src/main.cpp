@@ -13,6 +13,7 @@
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sys/host_facts.hpp"
+#include "sys/host_scan.hpp"
 #include "sys/syscalls.hpp"
 
 namespace {
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
         const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
         if (launches) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
+        sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path);
         if (launches) sbx::sandbox::create_missing_sources(plan);
 

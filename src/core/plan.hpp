@@ -78,6 +78,10 @@ enum LandlockAccess : uint32_t {
 struct LandlockPath {
     std::string path;  // inside the sandbox, absolute
     uint32_t access = 0;
+    // Derived from a listing of the host folder (an entry beside a writable
+    // mount): opened without following symlinks, so that a symlink swapped in
+    // after the listing cannot carry the right somewhere else.
+    bool listed = false;
 };
 struct LandlockPlan {
     bool enabled = true;

@@ -295,6 +295,15 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
 }
 
+void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const DirLister& list) {
+    plan.landlock = build_landlock_plan(spec, plan.mounts, list);
+    // An `execute` entry for a skipped optional bind goes too (as in check_sources).
+    std::unordered_set<std::string> unmounted;
+    for (const MountOp& op : plan.skipped) unmounted.insert(op.dest);
+    if (!unmounted.empty())
+        std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
+}
+
 namespace {
 
 // realpath of the deepest existing ancestor, plus the missing rest.

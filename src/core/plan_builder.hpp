@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/host.hpp"
+#include "core/landlock_policy.hpp"
 #include "core/overrides.hpp"
 #include "core/plan.hpp"
 #include "core/profile.hpp"
@@ -23,6 +24,13 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 // not optional. A missing source marked `create` is kept as written.
 using SourceResolver = std::function<std::optional<std::string>(const std::string&)>;
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve);
+
+// Derives plan.landlock again from the mounts check_sources kept, with the
+// host folders listed by `list` (see build_landlock_plan: execute beside a
+// writable mount under a read-only bind). build_plan, which has no lister,
+// leaves such a read-only bind without execute beneath it. Call after
+// check_sources and before protect_own_folders.
+void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const DirLister& list);
 
 // Keeps sbx's own folders (plan.protected_paths: its config, profiles and
 // state) read-only wherever a writable bind exposes them inside, whether

@@ -1,0 +1,76 @@
+# exec.sh — where programs may run from (issue 9, item 5): a writable mount
+# under a read-only bind is not executable. Each denial sits next to a
+# control that shows the same attempt succeeding without the rule.
+# Sourced by tests/integration/run.sh.
+
+EX_HELPER="$(dirname "$PROBE")/sbx-landlock-helper"
+EXH=$WORK/exh                   # the helper, bound read-only at /exh
+mkdir -p "$EXH" "$WORK/ex-bind"
+if ! cp "$EX_HELPER" "$EXH/h" 2>/dev/null; then
+    not_ok "exec: the helper $EX_HELPER is built and staged" "missing: $EX_HELPER"
+    return 0
+fi
+# exsh [SBX-OPTIONS...] -- SCRIPT: a shell inside, the helper at $H.
+exsh() {
+    local opts=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    run_sbx "${opts[@]}" --ro-bind "$EXH:/exh" -- /bin/sh -c "H=/exh/h; $1"
+}
+one_line() { tr '\n' ' ' <<<"$1" | sed 's/ $//'; }
+
+if ! [[ $("$EX_HELPER" abi) =~ ^[0-9]+$ ]]; then
+    skip "exec: writable mounts under read-only binds" "Landlock is not available on this kernel"
+else
+    # -----------------------------------------------------------------------
+    # A writable mount below a read-only bind does not inherit its execute
+    # right (Landlock rules apply to everything beneath their directory).
+    # -----------------------------------------------------------------------
+    exsh --tmpfs /usr/local -- '$H copy /usr/bin/true /usr/local/t && $H run /usr/local/t'
+    check_eq "--tmpfs /usr/local (under the read-only /usr): a program copied there cannot run" \
+        "ok EACCES" "$(one_line "$OUT")"
+    P_EX_LOCAL=$(profile ex-local <<'EOF2'
+include = ["default"]
+[landlock]
+execute = ["/usr/local"]
+EOF2
+)
+    exsh --profile "$P_EX_LOCAL" --tmpfs /usr/local -- '$H copy /usr/bin/true /usr/local/t && $H run /usr/local/t'
+    check_eq "control: with landlock.execute = [\"/usr/local\"] the same program runs" \
+        "ok ran 0" "$(one_line "$OUT")"
+    exsh --tmpfs /usr/local -- '$H run /usr/bin/true; $H run /bin/true'
+    check_eq "--tmpfs /usr/local: programs of /usr/bin (next to it) still run" "ran 0 ran 0" "$(one_line "$OUT")"
+
+    # A bind on an existing folder of /usr, and one on a tmpfs there.
+    EX_DIR=""
+    for d in /usr/local/src /usr/local/games /usr/local/share /usr/src /usr/games /usr/include; do
+        [ -d "$d" ] && { EX_DIR=$d; break; }
+    done
+    if [ -z "$EX_DIR" ]; then
+        not_ok "exec: an existing folder under /usr to bind over" "none of the candidates exists"
+    else
+        exsh --bind "$WORK/ex-bind:$EX_DIR" -- "rm -f $EX_DIR/t; \$H copy /usr/bin/true $EX_DIR/t && \$H run $EX_DIR/t"
+        check_eq "a writable bind at $EX_DIR (under the read-only /usr): a program copied there cannot run" \
+            "ok EACCES" "$(one_line "$OUT")"
+        LAST_CMD="(host) $EX_HELPER run $WORK/ex-bind/t"
+        check_eq "control: the copy in the bound host folder runs on the host" "ran 0" "$("$EX_HELPER" run "$WORK/ex-bind/t")"
+        rm -f "$WORK/ex-bind/t"
+    fi
+    exsh --tmpfs /usr/local --bind "$WORK/ex-bind:/usr/local/x" -- '$H copy /usr/bin/true /usr/local/x/t && $H run /usr/local/x/t'
+    check_eq "a writable bind at /usr/local/x on a tmpfs under /usr: a program copied there cannot run" \
+        "ok EACCES" "$(one_line "$OUT")"
+    rm -f "$WORK/ex-bind/t"
+
+    run_sbx --dry-run --tmpfs /usr/local -- true
+    check_match "--dry-run: /usr keeps read only (a writable mount lies beneath it)" "(^|
+)  /usr: read($|
+)" "$OUT"
+    check_match "--dry-run: /usr/bin, beside it, keeps read,execute" "(^|
+)  /usr/bin: read,execute($|
+)" "$OUT"
+    run_sbx --dry-run -- true
+    check_match "control: --dry-run without the tmpfs: /usr is read,execute" "(^|
+)  /usr: read,execute($|
+)" "$OUT"
+fi
+

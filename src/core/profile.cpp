@@ -55,7 +55,7 @@ constexpr std::string_view kKnownVariables =
 constexpr std::string_view kTopLevelKeys[] = {"include",     "hostname",     "chdir",      "command", "new-session",
                                               "interactive", "user",         "namespaces", "env",     "mount",
                                               "seccomp",     "capabilities", "landlock",   "limits",  "cgroup"};
-constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns"};
+constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
 constexpr std::string_view kRlimitNames[] = {"nofile", "nproc", "as", "cpu", "fsize", "core", "stack", "memlock"};
@@ -504,6 +504,7 @@ private:
         if (const toml::node* node = table.get("deny")) append(seccomp.deny, strings_at(*node, "seccomp.deny", false));
         if (auto value = optional_bool(table, "seccomp.log")) seccomp.log = value;
         if (auto value = optional_bool(table, "seccomp.nested-userns")) seccomp.nested_userns = value;
+        if (auto value = optional_bool(table, "seccomp.strict-exec")) seccomp.strict_exec = value;
     }
 
     void apply_capabilities(const toml::table& table) {

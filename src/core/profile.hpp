@@ -63,6 +63,7 @@ struct SeccompSpec {
     std::vector<Located<std::string>> deny;      // "NAME", "NAME:ERRNO" (e.g. "ptrace:EACCES") or "NAME:kill"
     std::optional<Located<bool>> log;            // log violations instead of denying them
     std::optional<Located<bool>> nested_userns;  // allow creating user namespaces inside
+    std::optional<Located<bool>> strict_exec;    // no executable memfds, no execveat(AT_EMPTY_PATH)
 };
 
 // [landlock]: defense in depth derived from the mounts.

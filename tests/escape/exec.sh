@@ -1,5 +1,6 @@
 # exec.sh — where programs may run from (issue 9, item 5): a writable mount
-# under a read-only bind is not executable. Each denial sits next to a
+# under a read-only bind is not executable, and [seccomp] strict-exec closes
+# the memfd routes around landlock.execute. Each denial sits next to a
 # control that shows the same attempt succeeding without the rule.
 # Sourced by tests/integration/run.sh.
 
@@ -74,3 +75,62 @@ EOF2
 )" "$OUT"
 fi
 
+# ---------------------------------------------------------------------------
+# [seccomp] strict-exec: no executable memfds, no execveat(AT_EMPTY_PATH).
+# Landlock has no rule for a memfd, so without it a program written into one
+# runs wherever landlock.execute says nothing may run.
+# ---------------------------------------------------------------------------
+EXEC_HELPER="$(dirname "$PROBE")/sbx-exec-helper"
+if ! cp "$EXEC_HELPER" "$EXH/x" 2>/dev/null; then
+    not_ok "exec: the helper $EXEC_HELPER is built and staged" "missing: $EXEC_HELPER"
+    return 0
+fi
+X=/exh/x
+ex() {
+    local opts=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    run_sbx "${opts[@]}" --ro-bind "$EXH:/exh" -- "$X" "$@"
+}
+P_STRICT=$(profile ex-strict <<'EOF2'
+include = ["default"]
+[seccomp]
+strict-exec = true
+EOF2
+)
+LAST_CMD="(host) $EXEC_HELPER memfd-fexecve /usr/bin/true"
+check_eq "host sanity: a copy of true in a memfd runs through fexecve" "ran 0" "$("$EXEC_HELPER" memfd-fexecve /usr/bin/true)"
+
+ex -- memfd-fexecve /usr/bin/true
+check_eq "control: the default profile lets a memfd copy of true run (fexecve): Landlock has no rule for memfds" \
+    "ran 0" "$OUT"
+ex --profile "$P_STRICT" -- memfd-fexecve /usr/bin/true
+check_eq "strict-exec: memfd_create without MFD_NOEXEC_SEAL fails with EPERM" "memfd_create EPERM" "$OUT"
+ex -- memfd-procexec /usr/bin/true
+check_eq "control: the default profile runs a memfd through execve(/proc/self/fd/N)" "ran 0" "$OUT"
+ex --profile "$P_STRICT" -- memfd-procexec /usr/bin/true
+check_eq "strict-exec: no memfd for execve(/proc/self/fd/N) either" "memfd_create EPERM" "$OUT"
+ex --profile "$P_STRICT" -- memfd-noexec
+check_match "strict-exec: memfd_create(MFD_NOEXEC_SEAL) still works, and its mode has no x bit" "^ok 0[0246]{3}$" "$OUT"
+ex --profile "$P_STRICT" -- sealed-procexec /usr/bin/true
+check_eq "strict-exec: the memfds it allows cannot be executed (EACCES)" "exec EACCES" "$OUT"
+ex -- fd-fexecve /usr/bin/true
+check_eq "control: the default profile runs /usr/bin/true through execveat(AT_EMPTY_PATH)" "ran 0" "$OUT"
+ex --profile "$P_STRICT" -- fd-fexecve /usr/bin/true
+check_eq "strict-exec: execveat(AT_EMPTY_PATH) fails with EPERM, even for a program of /usr" "exec EPERM" "$OUT"
+run_sbx --profile "$P_STRICT" -- /bin/sh -c '/usr/bin/true && echo ran'
+check_eq "strict-exec: ordinary programs still run" "ran" "$OUT"
+run_sbx --profile "$P_STRICT" --dry-run -- true
+check_match "strict-exec: --dry-run shows the memfd_create rule" "memfd_create .*strict-exec" "$OUT"
+check_match "strict-exec: --dry-run shows the execveat rule" "execveat .*strict-exec" "$OUT"
+P_STRICT_NONE=$(profile ex-strict-none <<'EOF2'
+include = ["default"]
+[seccomp]
+policy = "none"
+strict-exec = true
+EOF2
+)
+run_sbx --profile "$P_STRICT_NONE" -- true
+check_rc "strict-exec with policy = \"none\": refused (exit 2)" 2
+check_match "strict-exec with policy = \"none\": the error names the key's location" \
+    "ex-strict-none.toml:4:15: .seccomp.strict-exec = true. needs a seccomp filter" "$ERR"

@@ -9,6 +9,7 @@
 #include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
 #include "core/profile.hpp"
+#include "core/shared_folders.hpp"
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
@@ -19,6 +20,19 @@
 namespace {
 
 int exit_status(const sbx::Error& e) { return e.kind() == sbx::ErrorKind::Usage ? 2 : 125; }
+
+// A warning per bind whose source holds Unix sockets of the user's: a
+// socket inside a bind is a door to whatever listens on it.
+void report_bind_sockets(const sbx::core::SandboxPlan& plan, uint32_t uid) {
+    for (const auto& op : plan.mounts) {
+        if (op.source.empty() || op.kind == sbx::core::MountKind::Symlink) continue;
+        if (op.kind != sbx::core::MountKind::Bind && op.kind != sbx::core::MountKind::RoBind &&
+            op.kind != sbx::core::MountKind::DevBind)
+            continue;
+        const std::string line = sbx::core::describe_bind_sockets(op, sbx::sys::scan_unix_sockets(op.source, uid));
+        if (!line.empty()) spdlog::warn("{}", line);
+    }
+}
 
 }  // namespace
 
@@ -41,8 +55,11 @@ int main(int argc, char** argv) {
         const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
         if (launches) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
+        sbx::core::check_workdir_binds(plan, sbx::core::shared_folders(host, sbx::sys::real_path));
         sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path);
+        // Only when asked what will happen: a normal launch reads no folders.
+        if (options.dry_run || options.verbose) report_bind_sockets(plan, host.uid);
         if (launches) sbx::sandbox::create_missing_sources(plan);
 
         if (options.print_bwrap_args) {

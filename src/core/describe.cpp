@@ -70,6 +70,7 @@ std::string describe_op(const MountOp& op) {
         out << op.source << " -> " << op.dest;
         if (op.optional) out << " (optional)";
         if (op.create) out << " (source created if missing)";
+        if (op.workdir) out << " (workdir)";
         break;
     case MountKind::Tmpfs:
         out << op.dest << " mode " << octal(op.mode);

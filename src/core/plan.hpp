@@ -24,6 +24,7 @@ struct MountOp {
     uint32_t mode = 0755;          // Tmpfs, Dir, File (Dev uses 0755 for its tmpfs)
     bool optional = false;         // a missing source skips the op instead of failing
     bool create = false;           // a missing source directory is created (0700) on the host
+    bool workdir = false;          // Bind/RoBind: a project folder; refused when it is a shared one
     std::string origin;            // "file:line:col" of the profile entry or "command line"
 };
 

@@ -48,6 +48,7 @@ MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns) {
     op.origin = entry.loc.str();
     op.optional = entry.optional;
     op.create = entry.create;
+    op.workdir = entry.workdir;
     op.content = entry.content;
     op.size = entry.size;
     op.dest = checked_dest(entry.dest, entry.loc, "destination");

@@ -67,7 +67,7 @@ constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source", "dest",     "target", "content",
-                                           "size", "mode",   "optional", "create"};
+                                           "size", "mode",   "optional", "create", "workdir"};
 
 struct NamespaceKey {
     std::string_view key;
@@ -98,7 +98,7 @@ struct MountRule {
 MountRule mount_rule(EntryType type) {
     switch (type) {
     case EntryType::Bind:
-    case EntryType::RoBind: return {{"source", "dest", "optional", "create"}, {"source"}};
+    case EntryType::RoBind: return {{"source", "dest", "optional", "create", "workdir"}, {"source"}};
     case EntryType::DevBind: return {{"source", "dest", "optional"}, {"source"}};
     case EntryType::Tmpfs: return {{"dest", "size", "mode"}, {"dest"}};
     case EntryType::Proc:
@@ -712,6 +712,7 @@ private:
         if (const toml::node* mode = table.get("mode")) entry.mode = mode_at(*mode);
         if (auto optional = optional_bool(table, "mount.optional")) entry.optional = optional->value;
         if (auto create = optional_bool(table, "mount.create")) entry.create = create->value;
+        if (auto workdir = optional_bool(table, "mount.workdir")) entry.workdir = workdir->value;
         return entry;
     }
 

@@ -31,6 +31,7 @@ struct FsEntry {
     std::optional<uint32_t> mode;  // tmpfs, dir, file
     bool optional = false;         // bind*: skip when the source is missing
     bool create = false;           // bind, ro-bind: create the source directory (0700) when missing
+    bool workdir = false;          // bind, ro-bind: the working directory; refused for /, ~, /tmp, ...
     SourceLoc loc;                 // where the entry was written
 };
 

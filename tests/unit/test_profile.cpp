@@ -285,7 +285,7 @@ TEST_CASE("profile errors point at the offending key or value") {
     struct Case {
         std::string toml, message;
     };
-    const std::string mount_keys = "type, source, dest, target, content, size, mode, optional, create";
+    const std::string mount_keys = "type, source, dest, target, content, size, mode, optional, create, workdir";
     const Case cases[] = {
         // top level
         {"bogus = 1",
@@ -348,10 +348,11 @@ TEST_CASE("profile errors point at the offending key or value") {
          "/p/test.toml:4:1: unknown key `bogus` in [[mount]] (expected one of: " + mount_keys + ")"},
         // [[mount]]: keys not meaningful for the type
         {"[[mount]]\ntype = \"bind\"\nsource = \"/a\"\nsize = 5",
-         "/p/test.toml:4:1: `mount.size` is not allowed for type \"bind\" (allowed: source, dest, optional, create)"},
+         "/p/test.toml:4:1: `mount.size` is not allowed for type \"bind\" (allowed: source, dest, optional, create, "
+         "workdir)"},
         {"[[mount]]\ntype = \"ro-bind\"\nsource = \"/a\"\ncontent = \"x\"",
          "/p/test.toml:4:1: `mount.content` is not allowed for type \"ro-bind\" (allowed: source, dest, optional, "
-         "create)"},
+         "create, workdir)"},
         {"[[mount]]\ntype = \"dev-bind\"\nsource = \"/dev/dri\"\ncreate = true",
          "/p/test.toml:4:1: `mount.create` is not allowed for type \"dev-bind\" (allowed: source, dest, optional)"},
         {"[[mount]]\ntype = \"tmpfs\"\ndest = \"/tmp\"\noptional = true",

@@ -1,0 +1,56 @@
+// shared_folders.cpp — the `workdir` check and the socket report's text.
+#include "core/shared_folders.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/path.hpp"
+
+namespace sbx::core {
+
+std::vector<std::string> shared_folders(const HostFacts& host, const SourceResolver& resolve) {
+    std::vector<std::string> wanted = {"/", "/tmp", "/var/tmp", "/dev/shm", "/run"};
+    if (!host.home.empty()) wanted.push_back(host.home);
+    if (!host.xdg_runtime_dir.empty()) wanted.push_back(host.xdg_runtime_dir);
+    std::vector<std::string> out;
+    for (const std::string& folder : wanted) {
+        // Both spellings: a symlinked home (/home -> /usr/home) is refused
+        // under either name.
+        for (const std::string& path : {folder, resolve(folder).value_or(folder)})
+            if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(path);
+    }
+    return out;
+}
+
+void check_workdir_binds(const SandboxPlan& plan, const std::vector<std::string>& shared) {
+    for (const MountOp& op : plan.mounts) {
+        if (!op.workdir) continue;
+        const auto hit = std::find_if(shared.begin(), shared.end(),
+                                      [&](const std::string& folder) { return is_under(folder, op.source); });
+        if (hit == shared.end()) continue;
+        const std::string held = *hit == op.source ? "it" : "it contains " + *hit + ", which";
+        throw Error(ErrorKind::Usage,
+                    plan.profile_name + ": refusing to bind " + printable(op.source) +
+                        (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: " + held +
+                        " holds other programs' sockets (tmux, ssh-agent, X11, D-Bus) that the sandbox could "
+                        "connect to (" +
+                        op.origin + "); cd into a project folder, or bind " + printable(op.source) +
+                        " explicitly with --bind " + printable(op.source) + " if you mean it");
+    }
+}
+
+std::string describe_bind_sockets(const MountOp& op, const SocketScan& scan) {
+    if (scan.count == 0) return "";
+    std::string out = mount_kind_name(op.kind) + std::string(" ") + op.source + " -> " + op.dest + ": " +
+                      std::to_string(scan.count) + (scan.incomplete ? " or more" : "") + " Unix socket" +
+                      (scan.count == 1 ? "" : "s") + " of yours inside (";
+    for (size_t i = 0; i < scan.samples.size() && i < kSocketSamples; ++i) {
+        if (i) out += ", ";
+        out += printable(scan.samples[i]);
+    }
+    if (scan.count > std::min(scan.samples.size(), kSocketSamples)) out += ", ...";
+    out += "): the sandbox can connect to whatever listens on them (Landlock does not check connect())";
+    return out;
+}
+
+}  // namespace sbx::core

@@ -1,0 +1,87 @@
+# shared.sh — what a sandbox shares with the rest of the user's session
+# (issue 9, part 4): the cli profile's working directory may not be a
+# folder full of other programs' sockets; sockets inside binds are
+# reported.
+# Sourced by tests/integration/run.sh.
+
+SH_HELPER="$(dirname "$PROBE")/sbx-exec-helper"
+SHH=$WORK/shh                   # the helper, bound read-only at /shh
+mkdir -p "$SHH" "$WORK/proj" "$WORK/socks"
+if ! cp "$SH_HELPER" "$SHH/x" 2>/dev/null; then
+    not_ok "shared: the helper $SH_HELPER is built and staged" "missing: $SH_HELPER"
+    return 0
+fi
+# in_dir DIR SBX-ARGS...: run_sbx started with DIR as its working directory.
+in_dir() {
+    local dir=$1
+    shift
+    pushd "$dir" >/dev/null || return
+    run_sbx "$@"
+    popd >/dev/null || return
+}
+
+# ---------------------------------------------------------------------------
+# cli: the working directory is a project folder, never /tmp, ~ or /run
+# ---------------------------------------------------------------------------
+# The attack: a "tmux server" listening in /tmp, the cli profile started in
+# /tmp. Landlock does not check connect() on a socket file.
+SOCK_TMP=$(mktemp -u /tmp/sbx-it-tmux.XXXXXX)
+bg_sbx_out=$WORK/ulisten.out
+"$SH_HELPER" ulisten "$SOCK_TMP" 20 >"$bg_sbx_out" 2>&1 &
+LISTENER=$!
+BG_PIDS+=("$LISTENER")
+if ! wait_line "$bg_sbx_out" '^listening' 5 "$LISTENER"; then
+    not_ok "shared: a host listener on $SOCK_TMP" "$(cat "$bg_sbx_out")"
+else
+    LAST_CMD="(host) $SH_HELPER uconnect $SOCK_TMP"
+    check_eq "host sanity: the listener in /tmp accepts connections" ok "$("$SH_HELPER" uconnect "$SOCK_TMP")"
+    in_dir /tmp --profile cli --ro-bind "$SHH:/shh" -- /shh/x uconnect "$SOCK_TMP"
+    check_rc "cli started in /tmp: refused with exit 2" 2
+    check_eq "cli started in /tmp: nothing ran, so nothing connected to the socket" "" "$OUT"
+    check_match "cli started in /tmp: one line that says why and what to do" \
+        "^sbx: cli: refusing to bind /tmp read-write as the working directory: it holds other programs' sockets \(tmux, ssh-agent, X11.*\); cd into a project folder, or bind /tmp explicitly with --bind /tmp if you mean it$" \
+        "$ERR"
+    # The explicit bind stays allowed, and is the door the refusal keeps shut.
+    in_dir /tmp --profile cli --bind /tmp --ro-bind "$SHH:/shh" -- /shh/x uconnect "$SOCK_TMP"
+    check_eq "control: cli with an explicit --bind /tmp runs, and reaches the socket (Landlock cannot stop it)" \
+        ok "$OUT"
+    in_dir /tmp --profile cli --bind /tmp --dry-run -- true
+    check_match "--dry-run: the explicit bind of /tmp is reported with the user's sockets in it" \
+        "sbx: bind /tmp -> /tmp: [0-9]+ (or more )?Unix sockets? of yours inside \(.*: the sandbox can connect to whatever listens on them" \
+        "$ERR"
+fi
+kill "$LISTENER" 2>/dev/null
+rm -f "$SOCK_TMP"
+
+in_dir "$HOME" --profile cli -- true
+check_rc "cli started in the home folder ($HOME): refused with exit 2" 2
+check_match "cli started in the home folder: the error names it" \
+    "^sbx: cli: refusing to bind $HOME read-write as the working directory" "$ERR"
+in_dir /var --profile cli -- true
+check_rc "cli started in /var (holds /var/tmp): refused with exit 2" 2
+check_match "cli started in /var: the error names the shared folder inside" "it contains /var/tmp, which holds" "$ERR"
+in_dir "$WORK/proj" --profile cli --ro-bind "$PDIR:/probe" -- /probe/sbx-probe cwd
+check_eq "control: cli started in a project folder runs there" "$WORK/proj" "$OUT"
+
+# ---------------------------------------------------------------------------
+# The socket report: --dry-run and --verbose name sockets inside binds
+# ---------------------------------------------------------------------------
+"$SH_HELPER" ulisten "$WORK/socks/agent.sock" 20 >"$WORK/ulisten2.out" 2>&1 &
+LISTENER=$!
+BG_PIDS+=("$LISTENER")
+mkdir -p "$WORK/socks/deep/er"
+if wait_line "$WORK/ulisten2.out" '^listening' 5 "$LISTENER"; then
+    run_sbx --dry-run --bind "$WORK/socks:/s" -- true
+    check_match "--dry-run: a bind holding a socket of the user's is reported, with its path" \
+        "^sbx: bind $WORK/socks -> /s: 1 Unix socket of yours inside \($WORK/socks/agent.sock\)" "$ERR"
+    run_sbx --verbose --ro-bind "$WORK/socks:/s" -- true
+    check_match "--verbose: a read-only bind is reported too (connect() needs no write access to the mount)" \
+        "bind $WORK/socks -> /s: 1 Unix socket of yours inside" "$ERR"
+    run_sbx --ro-bind "$WORK/socks:/s" -- true
+    check_eq "a plain launch scans nothing and says nothing" "" "$ERR"
+    run_sbx --dry-run --bind "$WORK/proj:/p" -- true
+    check_eq "control: a bind without sockets is not reported" "" "$(grep -i 'socket' <<<"$ERR")"
+else
+    not_ok "shared: a host listener in $WORK/socks" "$(cat "$WORK/ulisten2.out")"
+fi
+kill "$LISTENER" 2>/dev/null

@@ -79,6 +79,10 @@ std::string describe_op(const MountOp& op) {
     case MountKind::Dir: out << op.dest << " mode " << octal(op.mode); break;
     case MountKind::Symlink: out << op.dest << " -> " << op.source; break;
     case MountKind::File: out << op.dest << " mode " << octal(op.mode) << " (" << op.content.size() << " bytes)"; break;
+    case MountKind::Dev:
+        out << op.dest;
+        if (op.size) out << " shm-size " << *op.size;
+        break;
     default: out << op.dest; break;
     }
     return out.str();

@@ -28,6 +28,7 @@ struct HostFacts {
     // The profiles compiled into sbx are searched after these.
     std::vector<std::string> profile_dirs;
     bool stdin_is_tty = false;  // for `interactive = true`
+    uint64_t mem_total = 0;     // bytes of RAM (sysinfo); for tmpfs sizes written "N%"
 };
 
 // Reads a whole file; nullopt when it does not exist or cannot be read.

@@ -20,7 +20,7 @@ struct MountOp {
     std::string source;            // Bind/RoBind/DevBind: absolute host path; Symlink: link target
     std::string dest;              // absolute, normalised path inside the sandbox
     std::string content;           // File
-    std::optional<uint64_t> size;  // Tmpfs
+    std::optional<uint64_t> size;  // Tmpfs; Dev: the size of its /dev/shm
     uint32_t mode = 0755;          // Tmpfs, Dir, File (Dev uses 0755 for its tmpfs)
     bool optional = false;         // a missing source skips the op instead of failing
     bool create = false;           // a missing source directory is created (0700) on the host

@@ -1,7 +1,7 @@
 # shared.sh — what a sandbox shares with the rest of the user's session
-# (issue 9, part 4): the cli profile's working directory may not be a
-# folder full of other programs' sockets; sockets inside binds are
-# reported.
+# (issue 9, part 4 and item 5): the cli profile's working directory may not
+# be a folder full of other programs' sockets; sockets inside binds are
+# reported; tmpfs mounts are bounded.
 # Sourced by tests/integration/run.sh.
 
 SH_HELPER="$(dirname "$PROBE")/sbx-exec-helper"
@@ -85,3 +85,43 @@ else
     not_ok "shared: a host listener in $WORK/socks" "$(cat "$WORK/ulisten2.out")"
 fi
 kill "$LISTENER" 2>/dev/null
+
+# ---------------------------------------------------------------------------
+# tmpfs sizes: the shipped profiles bound /tmp, the home and /dev/shm
+# ---------------------------------------------------------------------------
+MEM_KB=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+WANT20=$(( (MEM_KB * 1024 / 100 * 20) & ~4095 ))
+WANT10=$(( (MEM_KB * 1024 / 100 * 10) & ~4095 ))
+run_sbx --dry-run -- true
+check_match "--dry-run of the default profile: /tmp is 20% of the memory ($WANT20 bytes)" \
+    "tmpfs /tmp mode 01777 size $WANT20 " "$OUT"
+check_match "--dry-run of the default profile: the home is 20% of the memory" \
+    "tmpfs $HOME mode 0700 size $WANT20 " "$OUT"
+check_match "--dry-run of the default profile: /dev/shm is 10% of the memory ($WANT10 bytes)" \
+    "dev /dev shm-size $WANT10 " "$OUT"
+
+P_SMALL=$(profile sh-small <<'EOF2'
+include = ["default"]
+[[mount]]
+type = "tmpfs"
+dest = "/tmp"
+mode = "1777"
+size = "1M"
+[[mount]]
+type = "tmpfs"
+dest = "${HOME}"
+mode = "0700"
+size = "1M"
+[[mount]]
+type = "dev"
+dest = "/dev"
+shm-size = "1M"
+EOF2
+)
+for dir in /tmp /dev/shm '$HOME'; do
+    run_sbx --profile "$P_SMALL" -- /bin/sh -c "dd if=/dev/zero of=$dir/f bs=64k count=32 2>&1; echo rc=\$?"
+    check_match "a 1M size bound on $dir: writing 2M fails with ENOSPC" "No space left on device.*rc=1$" \
+        "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
+    run_sbx -- /bin/sh -c "dd if=/dev/zero of=$dir/f bs=64k count=32 2>/dev/null; echo rc=\$?"
+    check_eq "control: the default profile lets 2M be written to $dir" "rc=0" "$OUT"
+done

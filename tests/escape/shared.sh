@@ -1,7 +1,8 @@
 # shared.sh — what a sandbox shares with the rest of the user's session
 # (issue 9, part 4 and item 5): the cli profile's working directory may not
 # be a folder full of other programs' sockets; sockets inside binds are
-# reported; tmpfs mounts are bounded.
+# reported; tmpfs mounts are bounded; and the user's other processes can
+# still ptrace the sandbox (a limit, stated in sbx(1)).
 # Sourced by tests/integration/run.sh.
 
 SH_HELPER="$(dirname "$PROBE")/sbx-exec-helper"
@@ -125,3 +126,39 @@ for dir in /tmp /dev/shm '$HOME'; do
     run_sbx -- /bin/sh -c "dd if=/dev/zero of=$dir/f bs=64k count=32 2>/dev/null; echo rc=\$?"
     check_eq "control: the default profile lets 2M be written to $dir" "rc=0" "$OUT"
 done
+
+# ---------------------------------------------------------------------------
+# ptrace: the target cannot attach to PID 1; the user's host processes can
+# (they own the user namespace). What sbx(1) SECURITY says.
+# ---------------------------------------------------------------------------
+P_PTRACE=$(profile sh-ptrace <<'EOF2'
+include = ["default"]
+[seccomp]
+allow = ["ptrace"]
+EOF2
+)
+run_sbx --profile "$P_PTRACE" --ro-bind "$SHH:/shh" -- /shh/x ptrace child
+check_eq "control: with ptrace allowed, the target can attach to a child of its own" ok "$OUT"
+run_sbx --profile "$P_PTRACE" --ro-bind "$SHH:/shh" -- /shh/x ptrace 1
+check_eq "the target cannot attach to the sandbox's PID 1 (not dumpable, no capability)" EPERM "$OUT"
+F=$WORK/ptrace-bg.out
+bg_sbx "$F" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe await 20 "$MARK-ptrace"
+TARGET=""
+for _ in $(seq 100); do
+    TARGET=$(marked_pids "$MARK-ptrace" | awk '{print $NF}')
+    [ -n "$TARGET" ] && [ "$(ps -o comm= -p "$TARGET")" = sbx-probe ] && break
+    TARGET=""
+    sleep 0.05
+done
+YAMA=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)
+if [ -z "$TARGET" ]; then
+    not_ok "shared: the sandboxed probe to attach to is running" "$(cat "$F" "$F.err")"
+elif [ "$YAMA" -ge 2 ]; then
+    skip "the user's host processes can ptrace the sandbox's PID 1" "Yama ptrace_scope is $YAMA (admin only)"
+else
+    INIT=$(ps -o ppid= -p "$TARGET" | tr -d ' ')
+    LAST_CMD="(host) $SH_HELPER ptrace $INIT  # sbx-init of the sandbox, $(ps -o comm= -p "$INIT")"
+    check_eq "limit: a host process of the same user can attach to the sandbox's PID 1, non-dumpable as it is" \
+        ok "$("$SH_HELPER" ptrace "$INIT")"
+fi
+kill -KILL "$BG_PID" 2>/dev/null

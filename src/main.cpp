@@ -3,6 +3,7 @@
 //   argv ──► cli ──► Options ─┐
 //   profile TOML ──► Profile ─┼─► build_plan ──► SandboxPlan ──► sandbox::run
 //   HostFacts ────────────────┘                   └─► --dry-run prints it
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
         const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
         if (launches) sbx::sandbox::create_missing_sources(plan);
         sbx::core::check_sources(plan, sbx::sys::real_path);
-        sbx::core::check_workdir_binds(plan, sbx::core::shared_folders(host, sbx::sys::real_path));
+        if (std::any_of(plan.mounts.begin(), plan.mounts.end(), [](const auto& op) { return op.workdir; }))
+            sbx::core::check_workdir_binds(plan, sbx::core::shared_folders(host, sbx::sys::real_path));
         sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path);
         // Only when asked what will happen: a normal launch reads no folders.

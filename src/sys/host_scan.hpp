@@ -21,8 +21,10 @@ std::optional<std::vector<core::DirEntry>> list_dir(const std::string& dir);
 
 // Unix sockets owned by `uid` at or beneath `path`: at most `max_depth`
 // folders deep and `max_entries` entries looked at, symlinks never followed
-// (a bind follows none either: only what lies beneath is visible). Folders
-// that cannot be read are skipped: the scan is a report, not a guarantee.
+// (a bind follows none either: only what lies beneath is visible). Below
+// `path`, only folders the user owns or may write to are entered (where
+// the user can make sockets); folders that cannot be read are skipped: the
+// scan is a report, not a guarantee.
 core::SocketScan scan_unix_sockets(const std::string& path, uint32_t uid, unsigned max_depth = 4,
                                    size_t max_entries = 20000);
 

@@ -8,27 +8,31 @@
 
 namespace sbx::core {
 
-std::vector<std::string> shared_folders(const HostFacts& host, const SourceResolver& resolve) {
-    std::vector<std::string> wanted = {"/", "/tmp", "/var/tmp", "/dev/shm", "/run"};
-    if (!host.home.empty()) wanted.push_back(host.home);
-    if (!host.xdg_runtime_dir.empty()) wanted.push_back(host.xdg_runtime_dir);
-    std::vector<std::string> out;
-    for (const std::string& folder : wanted) {
+std::vector<SharedFolder> shared_folders(const HostFacts& host, const SourceResolver& resolve) {
+    std::vector<SharedFolder> wanted = {{"/"}, {"/tmp"}, {"/var/tmp"}, {"/dev/shm"}, {"/run", true}};
+    if (!host.home.empty()) wanted.push_back({host.home});
+    if (!host.xdg_runtime_dir.empty()) wanted.push_back({host.xdg_runtime_dir, true});
+    std::vector<SharedFolder> out;
+    for (const SharedFolder& folder : wanted) {
         // Both spellings: a symlinked home (/home -> /usr/home) is refused
         // under either name.
-        for (const std::string& path : {folder, resolve(folder).value_or(folder)})
-            if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(path);
+        for (const std::string& path : {folder.path, resolve(folder.path).value_or(folder.path)})
+            if (std::none_of(out.begin(), out.end(), [&](const SharedFolder& f) { return f.path == path; }))
+                out.push_back({path, folder.whole_tree});
     }
     return out;
 }
 
-void check_workdir_binds(const SandboxPlan& plan, const std::vector<std::string>& shared) {
+void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder>& shared) {
     for (const MountOp& op : plan.mounts) {
         if (!op.workdir) continue;
-        const auto hit = std::find_if(shared.begin(), shared.end(),
-                                      [&](const std::string& folder) { return is_under(folder, op.source); });
+        const auto hit = std::find_if(shared.begin(), shared.end(), [&](const SharedFolder& folder) {
+            return is_under(folder.path, op.source) || (folder.whole_tree && is_under(op.source, folder.path));
+        });
         if (hit == shared.end()) continue;
-        const std::string held = *hit == op.source ? "it" : "it contains " + *hit + ", which";
+        const std::string held = hit->path == op.source           ? "it"
+                                 : is_under(hit->path, op.source) ? "it contains " + hit->path + ", which"
+                                                                  : "it lies in " + hit->path + ", which";
         throw Error(ErrorKind::Usage,
                     plan.profile_name + ": refusing to bind " + printable(op.source) +
                         (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: " + held +

@@ -14,17 +14,25 @@
 
 namespace sbx::core {
 
-// The folders a `workdir = true` bind may neither be nor contain: the root,
-// the home folder, /tmp, /var/tmp, /dev/shm, /run and $XDG_RUNTIME_DIR, each
-// resolved with `resolve` (realpath; a missing one is kept as written).
-std::vector<std::string> shared_folders(const HostFacts& host, const SourceResolver& resolve);
+// A folder a `workdir = true` bind may neither be nor contain; with
+// `whole_tree`, nor lie in (/run and $XDG_RUNTIME_DIR hold nothing but
+// runtime state and sockets: no project lives there).
+struct SharedFolder {
+    std::string path;
+    bool whole_tree = false;
+};
+
+// The root, the home folder, /tmp, /var/tmp, /dev/shm, and the whole trees
+// of /run and $XDG_RUNTIME_DIR, each as written and as resolved with
+// `resolve` (realpath; a missing one is kept as written).
+std::vector<SharedFolder> shared_folders(const HostFacts& host, const SourceResolver& resolve);
 
 // Throws Usage (one line) for the first `workdir` bind of the plan whose
 // source (already a real path: call after check_sources) is one of
-// `shared` or an ancestor of one: Landlock does not check connect() on a
-// socket file, so such a bind hands the sandbox the user's tmux server,
-// ssh-agent and X11 sockets.
-void check_workdir_binds(const SandboxPlan& plan, const std::vector<std::string>& shared);
+// `shared`, an ancestor of one, or inside a whole tree: Landlock does not
+// check connect() on a socket file, so such a bind hands the sandbox the
+// user's tmux server, ssh-agent and X11 sockets.
+void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder>& shared);
 
 // What the sys layer found in one bind source.
 struct SocketScan {

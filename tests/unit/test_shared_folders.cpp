@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "core/plan_builder.hpp"
 #include "core/shared_folders.hpp"
@@ -45,14 +46,22 @@ std::string workdir_error(const SandboxPlan& plan) {
 
 TEST_CASE("workdir: the shared folders, under both spellings") {
     const auto shared = shared_folders(test::sample_host(), resolve);
-    for (const char* folder :
-         {"/", "/tmp", "/var/tmp", "/dev/shm", "/run", "/home/alice", "/usr/home/alice", "/run/user/1000"})
-        CHECK(std::find(shared.begin(), shared.end(), folder) != shared.end());
+    std::map<std::string, bool> got;
+    for (const auto& folder : shared) got[folder.path] = folder.whole_tree;
+    CHECK(got == std::map<std::string, bool>{{"/", false},
+                                             {"/tmp", false},
+                                             {"/var/tmp", false},
+                                             {"/dev/shm", false},
+                                             {"/run", true},
+                                             {"/home/alice", false},
+                                             {"/usr/home/alice", false},
+                                             {"/run/user/1000", true}});
 }
 
 TEST_CASE("workdir: cli refuses /, ~, /tmp, the runtime folder and their ancestors") {
-    for (const char* cwd : {"/tmp", "/var/tmp", "/dev/shm", "/run", "/run/user", "/run/user/1000", "/home",
-                            "/home/alice", "/var", "/dev", "/tmp/link", "/usr"}) {
+    for (const char* cwd :
+         {"/tmp", "/var/tmp", "/dev/shm", "/run", "/run/user", "/run/user/1000", "/home", "/home/alice", "/var", "/dev",
+          "/tmp/link", "/usr", "/run/user/1000/gnupg", "/run/lock/x"}) {
         INFO(cwd);
         CHECK_THAT(workdir_error(cli_plan(cwd)), Catch::StartsWith("cli: refusing to bind /") &&
                                                      Catch::Contains("as the working directory") &&
@@ -64,6 +73,7 @@ TEST_CASE("workdir: cli refuses /, ~, /tmp, the runtime folder and their ancesto
     CHECK_THAT(tmp, Catch::StartsWith("cli: refusing to bind /tmp read-write as the working directory: it holds") &&
                         Catch::Contains("tmux, ssh-agent, X11") && Catch::Contains("--bind /tmp if you mean it"));
     CHECK_THAT(workdir_error(cli_plan("/home")), Catch::Contains("it contains /usr/home/alice, which holds"));
+    CHECK_THAT(workdir_error(cli_plan("/run/user/1000/gnupg")), Catch::Contains("it lies in /run, which holds"));
 }
 
 TEST_CASE("workdir: project folders, even under /tmp or ~, are fine") {

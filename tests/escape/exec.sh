@@ -62,6 +62,16 @@ EOF2
         "ok EACCES" "$(one_line "$OUT")"
     rm -f "$WORK/ex-bind/t"
 
+    # A read-only bind of the user's own folder: a symlink in it that points
+    # at the writable mount below gets no rule of its own.
+    mkdir -p "$WORK/ex-ro/w" && ln -sfn /ro/w "$WORK/ex-ro/link"
+    exsh --ro-bind "$WORK/ex-ro:/ro" --tmpfs /ro/w -- '$H copy /usr/bin/true /ro/w/t && $H run /ro/link/t; $H run /ro/w/t'
+    check_eq "a symlink in a read-only bind to the tmpfs below it gives no execute (EACCES both ways)" \
+        "ok EACCES EACCES" "$(one_line "$OUT")"
+    cp /usr/bin/true "$WORK/ex-ro/t2" && chmod 0755 "$WORK/ex-ro/t2"
+    exsh --ro-bind "$WORK/ex-ro:/ro" --tmpfs /ro/w -- '$H run /ro/t2'
+    check_eq "control: a program beside the tmpfs in that read-only bind runs" "ran 0" "$OUT"
+
     run_sbx --dry-run --tmpfs /usr/local -- true
     check_match "--dry-run: /usr keeps read only (a writable mount lies beneath it)" "(^|
 )  /usr: read($|

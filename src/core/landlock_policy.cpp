@@ -143,7 +143,6 @@ LandlockPlan build_landlock_plan(const LandlockSpec& spec, const std::vector<Mou
     for (const auto& entry : spec.execute) execute.push_back(checked_execute_path(entry));
     if (!plan.enabled) return plan;
 
-    // The root is a read-only tmpfs holding the dir/file/symlink entries.
     // The writable mounts that no `execute` entry names: nothing may give
     // them execute from above.
     std::vector<std::string> writable;
@@ -158,11 +157,12 @@ LandlockPlan build_landlock_plan(const LandlockSpec& spec, const std::vector<Mou
     auto grant = [&](const std::string& path, uint32_t access) {
         if ((access & kLandlockExecute) && around.writable_below(path)) {
             grants.add(path, access & ~uint32_t{kLandlockExecute});
-            split.push_back(path);
+            if (std::find(split.begin(), split.end(), path) == split.end()) split.push_back(path);
         } else {
             grants.add(path, access);
         }
     };
+    // The root is a read-only tmpfs holding the dir/file/symlink entries.
     grants.add("/", kLandlockRead);
     for (const MountOp& op : mounts)
         if (const uint32_t access = landlock_access_for(op.kind)) grant(op.dest, access);

@@ -295,7 +295,8 @@ int exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_
         // namespace, cannot ptrace init or read its memory. The user's
         // other processes outside still can: they own the user namespace, so
         // they have CAP_SYS_PTRACE over everything in it, dumpable or not
-        // (only Yama's ptrace_scope 2 or 3 stops them). See SECURITY in sbx(1).
+        // (Yama checks that same capability: only ptrace_scope 3 stops them).
+        // See SECURITY in sbx(1).
         if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_DUMPABLE, 0)");
         // Out of the terminal's process group, so ^C reaches the target once,
         // through the launcher.

@@ -117,7 +117,8 @@ static int supervise(int argc, char** argv) {
     // sandbox's PID 1 out of the target's, which has no capability in the
     // namespace. PID 1 is not out of the reach of the user's processes on
     // the host: they own the sandbox's user namespace and so hold
-    // CAP_SYS_PTRACE over it (only Yama's ptrace_scope 2 or 3 stops them).
+    // CAP_SYS_PTRACE over it (Yama checks that same capability: only
+    // ptrace_scope 3 stops them).
     // See SECURITY in sbx(1).
     long rc = sys6(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0);
     if (rc < 0) fail("prctl(PR_SET_DUMPABLE)", rc);

@@ -3,21 +3,37 @@
 //   argv ──► cli ──► Options ─┐
 //   profile TOML ──► Profile ─┼─► build_plan ──► SandboxPlan ──► sandbox::run
 //   HostFacts ────────────────┘                   └─► --dry-run prints it
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.hpp"
 #include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
 #include "core/profile.hpp"
+#include "core/shared_folders.hpp"
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sys/host_facts.hpp"
+#include "sys/host_scan.hpp"
 #include "sys/syscalls.hpp"
 
 namespace {
 
 int exit_status(const sbx::Error& e) { return e.kind() == sbx::ErrorKind::Usage ? 2 : 125; }
+
+// A warning per bind whose source holds Unix sockets of the user's: a
+// socket inside a bind is a door to whatever listens on it.
+void report_bind_sockets(const sbx::core::SandboxPlan& plan, uint32_t uid) {
+    for (const auto& op : plan.mounts) {
+        if (op.source.empty() || op.kind == sbx::core::MountKind::Symlink) continue;
+        if (op.kind != sbx::core::MountKind::Bind && op.kind != sbx::core::MountKind::RoBind &&
+            op.kind != sbx::core::MountKind::DevBind)
+            continue;
+        const std::string line = sbx::core::describe_bind_sockets(op, sbx::sys::scan_unix_sockets(op.source, uid));
+        if (!line.empty()) spdlog::warn("{}", line);
+    }
+}
 
 }  // namespace
 
@@ -49,7 +65,12 @@ int main(int argc, char** argv) {
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
+        if (std::any_of(plan.mounts.begin(), plan.mounts.end(), [](const auto& op) { return op.workdir; }))
+            sbx::core::check_workdir_binds(plan, sbx::core::shared_folders(host, sbx::sys::real_path));
+        sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
+        // Only when asked what will happen: a normal launch reads no folders.
+        if (options.dry_run || options.verbose) report_bind_sockets(plan, host.uid);
         if (launches) sbx::sandbox::create_missing_sources(plan);
 
         if (options.print_bwrap_args) {

@@ -71,6 +71,7 @@ std::string describe_op(const MountOp& op) {
         if (op.optional) out << " (optional)";
         if (op.create) out << " (source created if missing)";
         if (op.unsafe) out << " (unsafe: sbx's refusals given up)";
+        if (op.workdir) out << " (workdir)";
         break;
     case MountKind::Tmpfs:
         out << op.dest << " mode " << octal(op.mode);
@@ -79,6 +80,10 @@ std::string describe_op(const MountOp& op) {
     case MountKind::Dir: out << op.dest << " mode " << octal(op.mode); break;
     case MountKind::Symlink: out << op.dest << " -> " << op.source; break;
     case MountKind::File: out << op.dest << " mode " << octal(op.mode) << " (" << op.content.size() << " bytes)"; break;
+    case MountKind::Dev:
+        out << op.dest;
+        if (op.size) out << " shm-size " << *op.size;
+        break;
     default: out << op.dest; break;
     }
     return out.str();

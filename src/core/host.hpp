@@ -32,6 +32,7 @@ struct HostFacts {
     // no writable bind may expose.
     std::vector<std::string> profile_links;
     bool stdin_is_tty = false;  // for `interactive = true`
+    uint64_t mem_total = 0;     // bytes of RAM (sysinfo); for tmpfs sizes written "N%"
 };
 
 // Reads a whole file; nullopt when it does not exist or cannot be read.

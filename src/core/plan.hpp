@@ -20,11 +20,12 @@ struct MountOp {
     std::string source;            // Bind/RoBind/DevBind: absolute host path; Symlink: link target
     std::string dest;              // absolute, normalised path inside the sandbox
     std::string content;           // File
-    std::optional<uint64_t> size;  // Tmpfs
+    std::optional<uint64_t> size;  // Tmpfs; Dev: the size of its /dev/shm
     uint32_t mode = 0755;          // Tmpfs, Dir, File (Dev uses 0755 for its tmpfs)
     bool optional = false;         // a missing source skips the op instead of failing
     bool create = false;           // a missing source directory is created (0700) on the host
     bool unsafe = false;           // the entry gave up the refusals of check_exposure
+    bool workdir = false;          // Bind/RoBind: a project folder; refused when it is a shared one
     std::string origin;            // "file:line:col" of the profile entry or "command line"
 };
 
@@ -79,6 +80,10 @@ enum LandlockAccess : uint32_t {
 struct LandlockPath {
     std::string path;  // inside the sandbox, absolute
     uint32_t access = 0;
+    // Derived from a listing of the host folder (an entry beside a writable
+    // mount): opened without following symlinks, so that a symlink swapped in
+    // after the listing cannot carry the right somewhere else.
+    bool listed = false;
 };
 struct LandlockPlan {
     bool enabled = true;

@@ -42,15 +42,24 @@ std::string checked_dest(const std::string& path, const SourceLoc& loc, const ch
     return norm;
 }
 
-MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns) {
+// "N%" of the host's memory in bytes, whole pages, as tmpfs would round it.
+uint64_t share_of_memory(uint32_t percent, uint64_t mem_total, const SourceLoc& loc) {
+    if (mem_total == 0) fail_at(loc, "a size in % needs the host's memory size, which could not be read");
+    const uint64_t bytes = (mem_total / 100 * percent) & ~uint64_t{4095};
+    return bytes == 0 ? 4096 : bytes;
+}
+
+MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns, uint64_t mem_total) {
     MountOp op;
     op.kind = to_mount_kind(entry.type);
     op.origin = entry.loc.str();
     op.optional = entry.optional;
     op.create = entry.create;
     op.unsafe = entry.unsafe;
+    op.workdir = entry.workdir;
     op.content = entry.content;
     op.size = entry.size;
+    if (entry.size_percent) op.size = share_of_memory(*entry.size_percent, mem_total, entry.loc);
     op.dest = checked_dest(entry.dest, entry.loc, "destination");
     if (is_bind(op.kind)) {
         // Sources are host paths; keep them as written but normalised so the
@@ -213,8 +222,8 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     plan.gid = id_mapping(profile.gid, host.gid);
 
     MountList mounts;
-    for (const auto& entry : profile.mounts) mounts.add(to_mount_op(entry, plan.ns), entry.loc.file);
-    for (const auto& entry : overrides.mounts) mounts.add(to_mount_op(entry, plan.ns), "command line");
+    for (const auto& entry : profile.mounts) mounts.add(to_mount_op(entry, plan.ns, host.mem_total), entry.loc.file);
+    for (const auto& entry : overrides.mounts) mounts.add(to_mount_op(entry, plan.ns, host.mem_total), "command line");
     plan.mounts = mounts.take();
     sort_parents_first(plan.mounts);  // the command line's entries last among equals
 
@@ -298,6 +307,15 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         }
     }
     plan.mounts = std::move(kept);
+    if (!unmounted.empty())
+        std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
+}
+
+void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const DirLister& list) {
+    plan.landlock = build_landlock_plan(spec, plan.mounts, list);
+    // An `execute` entry for a skipped optional bind goes too (as in check_sources).
+    std::unordered_set<std::string> unmounted;
+    for (const MountOp& op : plan.skipped) unmounted.insert(op.dest);
     if (!unmounted.empty())
         std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
 }

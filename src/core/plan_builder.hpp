@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/host.hpp"
+#include "core/landlock_policy.hpp"
 #include "core/overrides.hpp"
 #include "core/plan.hpp"
 #include "core/profile.hpp"
@@ -37,6 +38,12 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve);
 // Sources are compared as real paths (`resolve` is realpath(3); a missing
 // tail is kept as written), so a symlinked ~/.config is caught.
 void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve);
+// Derives plan.landlock again from the mounts check_sources kept, with the
+// host folders listed by `list` (see build_landlock_plan: execute beside a
+// writable mount under a read-only bind). build_plan, which has no lister,
+// leaves such a read-only bind without execute beneath it. Call after
+// check_sources and before protect_own_folders.
+void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const DirLister& list);
 
 // Keeps sbx's own folders (plan.protected_paths: its config, profiles and
 // state) read-only wherever a writable bind exposes them inside, whether

@@ -57,7 +57,7 @@ constexpr std::string_view kKnownVariables =
 constexpr std::string_view kTopLevelKeys[] = {"include",     "hostname",     "chdir",      "command", "new-session",
                                               "interactive", "user",         "namespaces", "env",     "mount",
                                               "seccomp",     "capabilities", "landlock",   "limits",  "cgroup"};
-constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns"};
+constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
 constexpr std::string_view kRlimitNames[] = {"nofile", "nproc", "as", "cpu", "fsize", "core", "stack", "memlock"};
@@ -68,8 +68,8 @@ constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
-constexpr std::string_view kMountKeys[] = {"type", "source", "dest",     "target", "content",
-                                           "size", "mode",   "optional", "create", "unsafe"};
+constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target",  "content", "size",    "mode",
+                                           "optional", "create", "unsafe", "workdir", "shm-size"};
 
 struct NamespaceKey {
     std::string_view key;
@@ -100,11 +100,11 @@ struct MountRule {
 MountRule mount_rule(EntryType type) {
     switch (type) {
     case EntryType::Bind:
-    case EntryType::RoBind: return {{"source", "dest", "optional", "create", "unsafe"}, {"source"}};
+    case EntryType::RoBind: return {{"source", "dest", "optional", "create", "unsafe", "workdir"}, {"source"}};
     case EntryType::DevBind: return {{"source", "dest", "optional", "unsafe"}, {"source"}};
     case EntryType::Tmpfs: return {{"dest", "size", "mode"}, {"dest"}};
+    case EntryType::Dev: return {{"dest", "shm-size"}, {"dest"}};
     case EntryType::Proc:
-    case EntryType::Dev:
     case EntryType::Mqueue: return {{"dest"}, {"dest"}};
     case EntryType::Dir: return {{"dest", "mode"}, {"dest"}};
     case EntryType::Symlink: return {{"target", "dest"}, {"target", "dest"}};
@@ -518,6 +518,7 @@ private:
         if (const toml::node* node = table.get("deny")) append(seccomp.deny, strings_at(*node, "seccomp.deny", false));
         if (auto value = optional_bool(table, "seccomp.log")) seccomp.log = value;
         if (auto value = optional_bool(table, "seccomp.nested-userns")) seccomp.nested_userns = value;
+        if (auto value = optional_bool(table, "seccomp.strict-exec")) seccomp.strict_exec = value;
     }
 
     void apply_capabilities(const toml::table& table) {
@@ -721,11 +722,13 @@ private:
         else if (is_bind_type(entry.type))
             entry.dest = entry.source;
         if (auto content = optional_string(table, "mount.content")) entry.content = content->value;
-        if (const toml::node* size = table.get("size")) entry.size = size_at(*size);
+        if (const toml::node* size = table.get("size")) tmpfs_size_at(*size, "mount.size", entry);
+        if (const toml::node* size = table.get("shm-size")) tmpfs_size_at(*size, "mount.shm-size", entry);
         if (const toml::node* mode = table.get("mode")) entry.mode = mode_at(*mode);
         if (auto optional = optional_bool(table, "mount.optional")) entry.optional = optional->value;
         if (auto create = optional_bool(table, "mount.create")) entry.create = create->value;
         if (auto unsafe = optional_bool(table, "mount.unsafe")) entry.unsafe = unsafe->value;
+        if (auto workdir = optional_bool(table, "mount.workdir")) entry.workdir = workdir->value;
         return entry;
     }
 
@@ -765,6 +768,17 @@ private:
         }
         if (!node.is_string()) type_error(node, name, "an integer (bytes) or a string like \"64M\"");
         return parse_size(string_at(node, name).value, at(node));
+    }
+
+    // A tmpfs size: bytes as for size_at, or "N%" of the host's memory
+    // (what tmpfs itself accepts; the plan builder turns it into bytes).
+    void tmpfs_size_at(const toml::node& node, std::string_view name, FsEntry& entry) const {
+        if (node.is_string())
+            if (auto percent = parse_size_percent(string_at(node, name).value, at(node))) {
+                entry.size_percent = percent;
+                return;
+            }
+        entry.size = size_at(node, name);
     }
 
     uint32_t mode_at(const toml::node& node) const {
@@ -930,6 +944,16 @@ uint64_t parse_size(const std::string& text, const SourceLoc& loc, bool allow_ze
     if (number == 0 && !allow_zero) fail_at(loc, "size " + quoted(text) + " must be greater than 0");
     if (number > (UINT64_MAX >> *shift)) fail_at(loc, "size " + quoted(text) + " is too large");
     return number << *shift;
+}
+
+std::optional<uint32_t> parse_size_percent(const std::string& text, const SourceLoc& loc) {
+    if (!text.ends_with('%')) return std::nullopt;
+    uint32_t number = 0;
+    const char* end = text.data() + text.size() - 1;
+    auto [rest, ec] = std::from_chars(text.data(), end, number);
+    if (ec != std::errc{} || rest != end || number == 0 || number > 100)
+        fail_at(loc, "invalid size " + quoted(text) + ": a share of the host's memory is 1% to 100%");
+    return number;
 }
 
 uint32_t parse_mode(const std::string& text, const SourceLoc& loc) {

@@ -27,11 +27,13 @@ struct FsEntry {
     std::string source;            // bind, ro-bind, dev-bind: host path; symlink: link target
     std::string dest;              // path inside the sandbox (as written; validated by the plan builder)
     std::string content;           // file
-    std::optional<uint64_t> size;  // tmpfs, bytes
+    std::optional<uint64_t> size;  // tmpfs: bytes; dev: /dev/shm's size (`shm-size`)
+    std::optional<uint32_t> size_percent;  // `size` / `shm-size` as "N%" of the host's memory (1..100)
     std::optional<uint32_t> mode;  // tmpfs, dir, file
     bool optional = false;         // bind*: skip when the source is missing
     bool create = false;           // bind, ro-bind: create the source directory (0700) when missing
     bool unsafe = false;           // bind*: give up the refusals of check_exposure (plan_builder.hpp)
+    bool workdir = false;          // bind, ro-bind: the working directory; refused for /, ~, /tmp, ...
     SourceLoc loc;                 // where the entry was written
 };
 
@@ -64,6 +66,7 @@ struct SeccompSpec {
     std::vector<Located<std::string>> deny;      // "NAME", "NAME:ERRNO" (e.g. "ptrace:EACCES") or "NAME:kill"
     std::optional<Located<bool>> log;            // log violations instead of denying them
     std::optional<Located<bool>> nested_userns;  // allow creating user namespaces inside
+    std::optional<Located<bool>> strict_exec;    // no executable memfds, no execveat(AT_EMPTY_PATH)
 };
 
 // [landlock]: defense in depth derived from the mounts.
@@ -160,6 +163,11 @@ std::string expand_variables(const std::string& text, const HostFacts& host, con
 // or "B" suffix allowed). Throws Usage at `loc` for negatives, junk,
 // overflow, and for 0 unless `allow_zero`.
 uint64_t parse_size(const std::string& text, const SourceLoc& loc, bool allow_zero = false);
+
+// "25%" -> 25: a tmpfs size as a share of the host's memory, 1 to 100.
+// nullopt when `text` does not end in '%'; throws Usage at `loc` for a bad
+// number before it.
+std::optional<uint32_t> parse_size_percent(const std::string& text, const SourceLoc& loc);
 
 // "0755", "755", "1777": octal, at most 07777. Throws Usage at `loc` otherwise.
 uint32_t parse_mode(const std::string& text, const SourceLoc& loc);

@@ -19,6 +19,8 @@ namespace {
 
 constexpr uint64_t kLow32 = 0xffffffffu;
 constexpr uint64_t kCloneNewUser = 0x10000000;  // CLONE_NEWUSER (linux/sched.h)
+constexpr uint64_t kMfdNoexecSeal = 0x0008;     // MFD_NOEXEC_SEAL (linux/memfd.h, Linux 6.3)
+constexpr uint64_t kAtEmptyPath = 0x1000;       // AT_EMPTY_PATH (linux/fcntl.h)
 
 // Linux errno names; values from <cerrno> (the kernel's, for the build's arch).
 struct ErrnoName {
@@ -313,19 +315,44 @@ std::vector<BitCube> cover_outside(const std::vector<uint32_t>& allowed) {
     return out;
 }
 
+std::vector<SeccompRule> strict_exec_rules() {
+    return {
+        // A memfd is on no path Landlock knows: one made executable (the
+        // default unless MFD_NOEXEC_SEAL; vm.memfd_noexec cannot be set from
+        // inside a user namespace) runs whatever was written into it, through
+        // fexecve or execve("/proc/self/fd/N"). With the seal its mode has no
+        // x bits and can never get them. Flags are an unsigned int: the mask
+        // keeps the comparison on the bit.
+        rule("memfd_create", EPERM, "strict-exec: memfds only with MFD_NOEXEC_SEAL (never executable)",
+             {SeccompCondition{1, kMfdNoexecSeal, 0}}),
+        // fexecve(3) and execveat(fd, "", ..., AT_EMPTY_PATH) run a
+        // descriptor, which may come from anywhere (a memfd made before the
+        // sandbox, a descriptor passed in).
+        rule("execveat", EPERM, "strict-exec: no execveat(AT_EMPTY_PATH) (fexecve)",
+             {SeccompCondition{4, kAtEmptyPath, kAtEmptyPath}}),
+    };
+}
+
 SeccompPlan build_seccomp_plan(const SeccompSpec& spec) {
     // Every name is checked, whatever the policy: a typo is never silent.
     for (const auto& entry : spec.allow) check_syscall(entry, entry.value, "seccomp.allow");
     std::vector<SeccompRule> denied;
     for (const auto& entry : spec.deny) denied.push_back(parse_deny(entry));
 
+    const bool strict_exec = spec.strict_exec && spec.strict_exec->value;
+
     SeccompPlan plan;
     if (spec.policy && spec.policy->value == "none") {
+        if (strict_exec)
+            fail_at(spec.strict_exec->loc,
+                    "`seccomp.strict-exec = true` needs a seccomp filter, but `seccomp.policy` is \"none\"");
         plan.enabled = false;
         return plan;
     }
     plan.rules = default_rules(spec.nested_userns && spec.nested_userns->value);
     for (const auto& entry : spec.allow) erase_rules_for(plan.rules, entry.value);
+    if (strict_exec)
+        for (auto& r : strict_exec_rules()) plan.rules.push_back(std::move(r));
     for (auto& r : denied) {
         erase_rules_for(plan.rules, r.syscall);
         plan.rules.push_back(std::move(r));

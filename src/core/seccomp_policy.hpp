@@ -19,12 +19,22 @@ namespace sbx::core {
 //   policy = "none"        no filter at all (names are still checked)
 //   nested-userns = true   the CLONE_NEWUSER rules are left out
 //   allow = [NAME...]      every default rule for NAME is removed
+//   strict-exec = true     memfd_create without MFD_NOEXEC_SEAL and execveat
+//                          with AT_EMPTY_PATH are denied (EPERM), so that
+//                          nothing runs that Landlock's execute rules did not
+//                          see; with policy = "none" it is an error
 //   deny = [ENTRY...]      "NAME" (EPERM), "NAME:ERRNO" or "NAME:kill"; each
 //                          entry replaces every earlier rule for NAME
 //   log = true             every action becomes Log (logged, then allowed)
 // Throws Usage at the entry's location for an unknown system call name, a
 // bad entry form or an unknown errno name.
+//
+// strict-exec's rules come after `allow` (which cannot remove them) and
+// before `deny` (which replaces them, like any earlier rule for its name).
 SeccompPlan build_seccomp_plan(const SeccompSpec& spec);
+
+// The rules strict-exec adds.
+std::vector<SeccompRule> strict_exec_rules();
 
 // "EPERM" -> 1, ...; nullopt for an unknown name. Linux errno names.
 std::optional<int> errno_number(std::string_view name);

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "log/log.hpp"
@@ -149,13 +151,30 @@ void log_skipped(int abi, const core::LandlockPlan& plan) {
             abi);
 }
 
+// The rule's folder or file. A listed entry is opened without following
+// any symlink: one swapped in since the listing would otherwise carry its
+// execute right to wherever it points (a writable mount, say).
+sys::UniqueFd open_rule_path(const core::LandlockPath& path) {
+    if (!path.listed) return sys::UniqueFd(::open(path.path.c_str(), O_PATH | O_CLOEXEC));
+    struct open_how how {};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    return sys::UniqueFd(static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.path.c_str(), &how, sizeof how)));
+}
+
 // One rule for `path` (inside the sandbox). A path that does not exist
 // (nothing is mounted there) is skipped: no rule only denies more.
 bool add_path_rule(int ruleset, const core::LandlockPath& path, uint64_t handled) {
-    sys::UniqueFd fd(::open(path.path.c_str(), O_PATH | O_CLOEXEC));
+    sys::UniqueFd fd = open_rule_path(path);
     if (!fd) {
         if (errno == ENOENT || errno == ENOTDIR) {
             spdlog::debug("landlock: skip {} (does not exist in the sandbox)", path.path);
+            return false;
+        }
+        // A symlink now (ELOOP), or no openat2 (ENOSYS, Linux < 5.6): no
+        // rule, which only denies more.
+        if (path.listed && (errno == ELOOP || errno == EXDEV || errno == ENOSYS)) {
+            spdlog::debug("landlock: skip {} (listed entry: {})", path.path, std::strerror(errno));
             return false;
         }
         sys::throw_errno("landlock: open " + path.path + " (O_PATH)");

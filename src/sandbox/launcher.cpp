@@ -291,7 +291,12 @@ int exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_
         ::prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
         // Without a pid namespace, orphans would escape to the host's init.
         if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-        // Not dumpable: the target cannot ptrace init or read its memory.
+        // Not dumpable: the target, which holds no capability in the
+        // namespace, cannot ptrace init or read its memory. The user's
+        // other processes outside still can: they own the user namespace, so
+        // they have CAP_SYS_PTRACE over everything in it, dumpable or not
+        // (Yama checks that same capability: only ptrace_scope 3 stops them).
+        // See SECURITY in sbx(1).
         if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_DUMPABLE, 0)");
         // Out of the terminal's process group, so ^C reaches the target once,
         // through the launcher.

@@ -185,7 +185,7 @@ void cover_proc(const Tree& tree, const std::string& proc) {
 
 // A minimal /dev: a few harmless host devices bound in, a private devpts,
 // a tmpfs for shm and the usual symlinks.
-void make_dev(const Tree& tree, const std::string& dest) {
+void make_dev(const Tree& tree, const std::string& dest, const std::optional<uint64_t>& shm_size) {
     // Not nodev: the bound device nodes below must work. The kernel marks a
     // tmpfs mounted in a user namespace nodev for nodes created in it anyway.
     mount_new(tree, "tmpfs", dest, {{"mode", "0755"}}, MOUNT_ATTR_NOSUID);
@@ -200,7 +200,9 @@ void make_dev(const Tree& tree, const std::string& dest) {
     }
     mount_new(tree, "devpts", dest + "/pts", {{"ptmxmode", "0666"}, {"mode", "620"}},
               MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-    mount_new(tree, "tmpfs", dest + "/shm", {{"mode", "01777"}}, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+    std::vector<std::pair<std::string, std::string>> shm_options{{"mode", "01777"}};
+    if (shm_size) shm_options.emplace_back("size", std::to_string(*shm_size));
+    mount_new(tree, "tmpfs", dest + "/shm", shm_options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
     const std::array<std::pair<const char*, const char*>, 6> links{{{"ptmx", "pts/ptmx"},
                                                                     {"fd", "/proc/self/fd"},
                                                                     {"stdin", "/proc/self/fd/0"},
@@ -237,7 +239,7 @@ void apply(const Tree& tree, const MountOp& op) {
         mount_new(tree, "proc", op.dest, {}, kNoSuidDevExec);
         cover_proc(tree, op.dest);
         break;
-    case MountKind::Dev: make_dev(tree, op.dest); break;
+    case MountKind::Dev: make_dev(tree, op.dest, op.size); break;
     case MountKind::Mqueue: mount_new(tree, "mqueue", op.dest, {}, kNoSuidDevExec); break;
     case MountKind::Dir: tree.dir(op.dest, static_cast<mode_t>(op.mode)); break;
     case MountKind::Symlink: make_symlink(tree, op.source, op.dest); break;

@@ -112,8 +112,14 @@ static int shell_status(int status) {
 }
 
 static int supervise(int argc, char** argv) {
-    // exec made us dumpable again: neither the target nor anything else of
-    // the user's may ptrace the sandbox's PID 1 or read its memory.
+    // exec made us dumpable again. Not dumpable, the monitor (in the host's
+    // user namespace) is out of reach of the user's other processes, and the
+    // sandbox's PID 1 out of the target's, which has no capability in the
+    // namespace. PID 1 is not out of the reach of the user's processes on
+    // the host: they own the sandbox's user namespace and so hold
+    // CAP_SYS_PTRACE over it (Yama checks that same capability: only
+    // ptrace_scope 3 stops them).
+    // See SECURITY in sbx(1).
     long rc = sys6(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0);
     if (rc < 0) fail("prctl(PR_SET_DUMPABLE)", rc);
     if (argc != 4 || (!equal(argv[1], "init") && !equal(argv[1], "monitor"))) {

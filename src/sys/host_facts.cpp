@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,6 +83,7 @@ core::HostFacts read_host_facts() {
     host.cwd = buf;
 
     host.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
+    if (struct sysinfo info{}; ::sysinfo(&info) == 0) host.mem_total = uint64_t{info.totalram} * info.mem_unit;
     host.xdg_runtime_dir = env_or(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
     host.xdg_config_home = env_or(host, "XDG_CONFIG_HOME", host.home + "/.config");
     host.xdg_data_home = env_or(host, "XDG_DATA_HOME", host.home + "/.local/share");

@@ -33,6 +33,7 @@ HostFacts fuzz_host() {
     host.xdg_runtime_dir = "/run/user/1000";
     host.xdg_config_home = "/home/fuzz/.config";
     host.xdg_data_home = "/home/fuzz/.local/share";
+    host.mem_total = uint64_t{8} << 30;  // profiles including "default" size tmpfs mounts in %
     host.env = {{"TERM", "xterm"}, {"LANG", "C.UTF-8"}, {"LC_ALL", "C"}, {"PATH", "/usr/bin"}, {"SECRET", "x"}};
     host.profile_dirs = {"/fuzz", "/etc/sbx/profiles"};
     return host;

@@ -23,6 +23,7 @@ inline core::HostFacts sample_host() {
     host.xdg_runtime_dir = "/run/user/1000";
     host.xdg_config_home = "/home/alice/.config";
     host.xdg_data_home = "/home/alice/.local/share";
+    host.mem_total = uint64_t{8} << 30;  // 8 GiB: tmpfs sizes written "N%"
     return host;
 }
 

@@ -174,13 +174,13 @@ TEST_CASE("landlock: the direct builder keeps the plan's order and merges duplic
     mounts[0].kind = MountKind::RoBind;
     mounts[0].dest = "/usr";
     mounts[1].kind = MountKind::Tmpfs;
-    mounts[1].dest = "/usr/tmp";
+    mounts[1].dest = "/var/tmp";
     const LandlockPlan plan = build_landlock_plan(spec, mounts);
     REQUIRE(plan.paths.size() == 3);
     CHECK(plan.paths[0].path == "/");
     CHECK(plan.paths[1].path == "/usr");
     CHECK(plan.paths[1].access == (R | X));
-    CHECK(plan.paths[2].path == "/usr/tmp");
+    CHECK(plan.paths[2].path == "/var/tmp");
     CHECK(plan.paths[2].access == (R | W));
 }
 
@@ -251,4 +251,201 @@ execute = ["/gone"]
     REQUIRE(plan.skipped.size() == 1);
     // Nothing is mounted at /gone: its rule (and the execute grant on it) is gone too.
     CHECK(rules(plan.landlock) == std::map<std::string, uint32_t>{{"/", R}, {"/usr", R | X}});
+}
+
+namespace {
+
+// A fake host tree for the DirLister: folder -> entries ("name/" a folder,
+// "@name" a symlink, else a file).
+DirLister fake_tree(std::map<std::string, std::vector<std::string>> tree, std::vector<std::string>* asked = nullptr) {
+    return [tree = std::move(tree), asked](const std::string& dir) -> std::optional<std::vector<DirEntry>> {
+        if (asked) asked->push_back(dir);
+        auto it = tree.find(dir);
+        if (it == tree.end()) return std::nullopt;
+        std::vector<DirEntry> out;
+        for (std::string name : it->second) {
+            DirEntry entry;
+            if (name.ends_with('/')) {
+                entry.is_dir = true;
+                name.pop_back();
+            } else if (name.starts_with('@')) {
+                entry.is_symlink = true;
+                name.erase(0, 1);
+            }
+            entry.name = name;
+            out.push_back(entry);
+        }
+        return out;
+    };
+}
+
+const DirLister kHostUsr = fake_tree({
+    {"/usr", {"bin/", "lib/", "local/", "share/", "@lib64", "README"}},
+    {"/usr/local", {"bin/", "share/", "src/"}},
+    {"/usr/local/share", {"man/", "fonts/"}},
+});
+
+LandlockPlan derived(const std::string& toml, const DirLister& list = kHostUsr) {
+    SandboxPlan plan = plan_of(toml);
+    const HostFacts host = test_host();
+    derive_landlock_rules(plan, load_profile_text(toml, "/p/test.toml", host, no_files()).landlock, list);
+    return plan.landlock;
+}
+
+}  // namespace
+
+TEST_CASE("landlock: a writable mount under a read-only bind gets no execute from it") {
+    const char* toml = R"(
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+[[mount]]
+type = "tmpfs"
+dest = "/usr/local"
+)";
+    // Without a lister (build_plan): /usr loses execute, nothing beneath gets it (fails closed).
+    CHECK(rules(plan_of(toml).landlock) ==
+          std::map<std::string, uint32_t>{{"/", R}, {"/usr", R}, {"/usr/local", R | W}});
+    // With the listing: execute on each entry beside /usr/local, none on it;
+    // the symlink gets no rule (its target has its own).
+    const LandlockPlan plan = derived(toml);
+    CHECK(rules(plan) == std::map<std::string, uint32_t>{{"/", R},
+                                                         {"/usr", R},
+                                                         {"/usr/local", R | W},
+                                                         {"/usr/bin", R | X},
+                                                         {"/usr/lib", R | X},
+                                                         {"/usr/share", R | X},
+                                                         {"/usr/README", R | X}});
+    for (const auto& p : plan.paths) CHECK(p.listed == (p.access == (R | X)));
+}
+
+TEST_CASE("landlock: execute is split along the way to a deeper writable mount") {
+    const LandlockPlan plan = derived(R"(
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+[[mount]]
+type = "bind"
+source = "/srv/fonts"
+dest = "/usr/local/share/fonts"
+)");
+    CHECK(rules(plan) == std::map<std::string, uint32_t>{{"/", R},
+                                                         {"/usr", R},
+                                                         {"/usr/local/share/fonts", R | W},
+                                                         {"/usr/bin", R | X},
+                                                         {"/usr/lib", R | X},
+                                                         {"/usr/share", R | X},
+                                                         {"/usr/README", R | X},
+                                                         {"/usr/local/bin", R | X},
+                                                         {"/usr/local/src", R | X},
+                                                         {"/usr/local/share/man", R | X}});
+}
+
+TEST_CASE("landlock: every writable kind below an executable path is covered") {
+    for (const char* entry :
+         {"type = \"tmpfs\"\ndest = \"/usr/local\"", "type = \"bind\"\nsource = \"/srv/x\"\ndest = \"/usr/local\"",
+          "type = \"dev-bind\"\nsource = \"/dev/dri\"\ndest = \"/usr/local\"", "type = \"proc\"\ndest = \"/usr/local\"",
+          "type = \"dev\"\ndest = \"/usr/local\"", "type = \"mqueue\"\ndest = \"/usr/local\""}) {
+        INFO(entry);
+        const auto got =
+            rules(derived(std::string("[[mount]]\ntype = \"ro-bind\"\nsource = \"/usr\"\n[[mount]]\n") + entry + "\n"));
+        CHECK(got.at("/usr") == R);
+        CHECK((got.at("/usr/local") & X) == 0);
+        CHECK(got.at("/usr/bin") == (R | X));
+    }
+}
+
+TEST_CASE("landlock: a writable mount named in execute stays executable, and splits nothing") {
+    const auto got = rules(derived(R"(
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+[[mount]]
+type = "tmpfs"
+dest = "/usr/local"
+[landlock]
+execute = ["/usr/local"]
+)"));
+    CHECK(got == std::map<std::string, uint32_t>{{"/", R}, {"/usr", R | X}, {"/usr/local", R | W | X}});
+}
+
+TEST_CASE("landlock: an execute path above a writable mount is split too") {
+    const auto got = rules(derived(R"(
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+dest = "/opt"
+[[mount]]
+type = "tmpfs"
+dest = "/opt/local/src"
+[landlock]
+execute = ["/opt/local"]
+)"));
+    CHECK(got.at("/opt") == R);
+    CHECK(got.at("/opt/local") == R);
+    CHECK(got.at("/opt/local/bin") == (R | X));
+    CHECK(got.at("/opt/local/share") == (R | X));
+    CHECK(got.count("/opt/local/src") == 1);
+    CHECK((got.at("/opt/local/src") & X) == 0);
+    CHECK(got.at("/opt/bin") == (R | X));  // /opt itself lists /usr's entries
+}
+
+TEST_CASE("landlock: folders that cannot be listed, or lie on a tmpfs, get no execute beneath") {
+    // /usr/local cannot be listed: nothing there is executable.
+    const auto got = rules(derived(R"(
+[[mount]]
+type = "ro-bind"
+source = "/usr"
+[[mount]]
+type = "tmpfs"
+dest = "/usr/local/share/fonts"
+)",
+                                   fake_tree({{"/usr", {"bin/", "local/"}}})));
+    CHECK(got == std::map<std::string, uint32_t>{
+                     {"/", R}, {"/usr", R}, {"/usr/bin", R | X}, {"/usr/local/share/fonts", R | W}});
+    // An execute path on a tmpfs with a tmpfs below: the lister is never asked.
+    std::vector<std::string> asked;
+    const auto tmp = rules(derived(R"(
+[[mount]]
+type = "tmpfs"
+dest = "/work"
+[[mount]]
+type = "tmpfs"
+dest = "/work/scratch"
+[landlock]
+execute = ["/work"]
+)",
+                                   fake_tree({}, &asked)));
+    CHECK(tmp.at("/work") == (R | W));
+    CHECK(asked.empty());
+}
+
+TEST_CASE("landlock: a layout needing too many listed rules is refused") {
+    std::vector<std::string> many;
+    for (size_t i = 0; i <= kMaxListedRules; ++i) many.push_back("f" + std::to_string(i));
+    many.push_back("local/");
+    try {
+        derived(
+            "[[mount]]\ntype = \"ro-bind\"\nsource = \"/usr\"\n[[mount]]\ntype = \"tmpfs\"\ndest = \"/usr/local\"\n",
+            fake_tree({{"/usr", many}}));
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK_THAT(e.what(), Catch::Contains("beside the writable mounts under /usr"));
+    }
+}
+
+TEST_CASE("landlock: the shipped profiles need no listing") {
+    const HostFacts host = test_host();
+    for (const char* name : {"default", "cli", "browser"}) {
+        INFO("profile " << name);
+        SandboxPlan plan =
+            build_plan(load_profile(resolve_profile(name, host, no_files()), host, no_files()), Overrides{}, host);
+        const auto before = rules(plan.landlock);
+        std::vector<std::string> asked;
+        derive_landlock_rules(plan, load_profile(resolve_profile(name, host, no_files()), host, no_files()).landlock,
+                              fake_tree({}, &asked));
+        CHECK(asked.empty());
+        CHECK(rules(plan.landlock) == before);
+    }
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/plan_builder.hpp"
 #include "core/profile.hpp"
 #include "support.hpp"
 
@@ -286,7 +287,8 @@ TEST_CASE("profile errors point at the offending key or value") {
     struct Case {
         std::string toml, message;
     };
-    const std::string mount_keys = "type, source, dest, target, content, size, mode, optional, create, unsafe";
+    const std::string mount_keys =
+        "type, source, dest, target, content, size, mode, optional, create, unsafe, workdir, shm-size";
     const Case cases[] = {
         // top level
         {"bogus = 1",
@@ -350,10 +352,10 @@ TEST_CASE("profile errors point at the offending key or value") {
         // [[mount]]: keys not meaningful for the type
         {"[[mount]]\ntype = \"bind\"\nsource = \"/a\"\nsize = 5",
          "/p/test.toml:4:1: `mount.size` is not allowed for type \"bind\" (allowed: source, dest, optional, create, "
-         "unsafe)"},
+         "unsafe, workdir)"},
         {"[[mount]]\ntype = \"ro-bind\"\nsource = \"/a\"\ncontent = \"x\"",
          "/p/test.toml:4:1: `mount.content` is not allowed for type \"ro-bind\" (allowed: source, dest, optional, "
-         "create, unsafe)"},
+         "create, unsafe, workdir)"},
         {"[[mount]]\ntype = \"dev-bind\"\nsource = \"/dev/dri\"\ncreate = true",
          "/p/test.toml:4:1: `mount.create` is not allowed for type \"dev-bind\" (allowed: source, dest, optional, "
          "unsafe)"},
@@ -362,7 +364,7 @@ TEST_CASE("profile errors point at the offending key or value") {
         {"[[mount]]\ntype = \"proc\"\ndest = \"/proc\"\nmode = \"0755\"",
          "/p/test.toml:4:1: `mount.mode` is not allowed for type \"proc\" (allowed: dest)"},
         {"[[mount]]\ntype = \"dev\"\ndest = \"/dev\"\nsource = \"/dev\"",
-         "/p/test.toml:4:1: `mount.source` is not allowed for type \"dev\" (allowed: dest)"},
+         "/p/test.toml:4:1: `mount.source` is not allowed for type \"dev\" (allowed: dest, shm-size)"},
         {"[[mount]]\ntype = \"mqueue\"\ndest = \"/m\"\nsize = 1",
          "/p/test.toml:4:1: `mount.size` is not allowed for type \"mqueue\" (allowed: dest)"},
         {"[[mount]]\ntype = \"dir\"\ndest = \"/d\"\ntarget = \"x\"",
@@ -549,6 +551,59 @@ TEST_CASE("parse_size") {
     CHECK(parse_size("0", at, true) == 0);
     CHECK(parse_size("0M", at, true) == 0);
     CHECK(usage_error([&] { parse_size("-0", at, true); }) == "f.toml:7:8: invalid size \"-0\"" + expected);
+}
+
+TEST_CASE("tmpfs sizes as a share of the host's memory") {
+    const SourceLoc at{"f.toml", 7, 8};
+    CHECK(parse_size_percent("25%", at) == 25u);
+    CHECK(parse_size_percent("1%", at) == 1u);
+    CHECK(parse_size_percent("100%", at) == 100u);
+    CHECK_FALSE(parse_size_percent("25", at));
+    CHECK_FALSE(parse_size_percent("64M", at));
+    for (const char* bad : {"%", "0%", "101%", "-5%", "2.5%", "x%", "25 %", "25%%", "99999999999%"}) {
+        INFO("input: " << bad);
+        CHECK(usage_error([&] { parse_size_percent(bad, at); }) ==
+              std::string("f.toml:7:8: invalid size \"") + bad + "\": a share of the host's memory is 1% to 100%");
+    }
+
+    // In a profile: a tmpfs `size` and a dev `shm-size`, turned into whole pages of host.mem_total.
+    HostFacts host = test::sample_host();  // 8 GiB
+    const std::string toml = R"([[mount]]
+type = "tmpfs"
+dest = "/tmp"
+size = "20%"
+[[mount]]
+type = "dev"
+dest = "/dev"
+shm-size = "10%"
+[[mount]]
+type = "tmpfs"
+dest = "/t2"
+size = "64M"
+)";
+    const SandboxPlan plan =
+        build_plan(load_profile_text(toml, "/p/s.toml", host, test::no_files()), Overrides{}, host);
+    std::map<std::string, uint64_t> sizes;
+    for (const auto& op : plan.mounts)
+        if (op.size) sizes[op.dest] = *op.size;
+    const uint64_t mem = uint64_t{8} << 30;
+    CHECK(sizes == std::map<std::string, uint64_t>{
+                       {"/tmp", (mem / 100 * 20) & ~uint64_t{4095}},
+                       {"/dev", (mem / 100 * 10) & ~uint64_t{4095}},
+                       {"/t2", 64u << 20},
+                   });
+    CHECK_THAT(describe(plan), Catch::Contains("dev /dev shm-size 858992640") &&
+                                   Catch::Contains("tmpfs /tmp mode 0755 size 1717985280"));
+    // Unknown memory size: a share cannot be computed, and that is an error.
+    host.mem_total = 0;
+    CHECK(usage_error([&] {
+              build_plan(load_profile_text(toml, "/p/s.toml", host, test::no_files()), Overrides{}, host);
+          }) == "/p/s.toml:1:1: a size in % needs the host's memory size, which could not be read");
+    CHECK_THAT(usage_error([&] {
+                   load_profile_text("[[mount]]\ntype = \"dev\"\ndest = \"/dev\"\nshm-size = 0\n", "/p/s.toml", host,
+                                     test::no_files());
+               }),
+               Catch::StartsWith("/p/s.toml:4:12: `mount.shm-size` must be greater than 0"));
 }
 
 TEST_CASE("parse_mode") {

@@ -332,3 +332,40 @@ TEST_CASE("seccomp: errno names", "[seccomp]") {
     CHECK(errno_name(ENOSYS) == "ENOSYS");
     CHECK(errno_name(4000) == "4000");
 }
+
+TEST_CASE("seccomp: strict-exec denies memfds without MFD_NOEXEC_SEAL and execveat(AT_EMPTY_PATH)", "[seccomp]") {
+    constexpr uint64_t kCloexec = 0x1, kSealing = 0x2, kNoexecSeal = 0x8, kExec = 0x10, kEmptyPath = 0x1000;
+    const SeccompPlan off = plan_of("");
+    CHECK(outcome(off, "memfd_create", {0, kCloexec}) == "allow");
+    CHECK(outcome(off, "execveat", {3, 0, 0, 0, kEmptyPath}) == "allow");
+
+    const SeccompPlan strict = plan_of("[seccomp]\nstrict-exec = true\n");
+    CHECK(outcome(strict, "memfd_create", {0, 0}) == "EPERM");
+    CHECK(outcome(strict, "memfd_create", {0, kCloexec | kSealing}) == "EPERM");
+    CHECK(outcome(strict, "memfd_create", {0, kCloexec | kExec}) == "EPERM");
+    CHECK(outcome(strict, "memfd_create", {0, kNoexecSeal}) == "allow");
+    CHECK(outcome(strict, "memfd_create", {0, kCloexec | kSealing | kNoexecSeal}) == "allow");
+    // The high 32 bits of an unsigned int argument change nothing.
+    CHECK(outcome(strict, "memfd_create", {0, 0xffffffff00000000 | kCloexec}) == "EPERM");
+    CHECK(outcome(strict, "execveat", {3, 0, 0, 0, kEmptyPath}) == "EPERM");
+    CHECK(outcome(strict, "execveat", {3, 0, 0, 0, kEmptyPath | 0x100}) == "EPERM");  // | AT_SYMLINK_NOFOLLOW
+    CHECK(outcome(strict, "execveat", {3, 0, 0, 0, 0x100}) == "allow");               // a path: Landlock checks it
+    CHECK(outcome(strict, "execve") == "allow");
+
+    // allow cannot remove them; deny replaces them; log logs them.
+    CHECK(outcome(plan_of("[seccomp]\nstrict-exec = true\nallow = [\"memfd_create\"]\n"), "memfd_create", {0, 0}) ==
+          "EPERM");
+    CHECK(outcome(plan_of("[seccomp]\nstrict-exec = true\ndeny = [\"memfd_create:kill\"]\n"), "memfd_create",
+                  {0, kNoexecSeal}) == "kill");
+    CHECK(outcome(plan_of("[seccomp]\nstrict-exec = true\nlog = true\n"), "execveat", {3, 0, 0, 0, kEmptyPath}) ==
+          "log");
+    for (const auto& rule : strict_exec_rules()) CHECK_THAT(rule.reason, Catch::StartsWith("strict-exec: "));
+}
+
+TEST_CASE("seccomp: strict-exec is a boolean and needs a filter", "[seccomp]") {
+    CHECK_THAT(error_of("[seccomp]\nstrict-exec = 1\n"),
+               Catch::StartsWith("/p/test.toml:2:15: `seccomp.strict-exec` must be true or false"));
+    CHECK(error_of("[seccomp]\npolicy = \"none\"\nstrict-exec = true\n") ==
+          "/p/test.toml:3:15: `seccomp.strict-exec = true` needs a seccomp filter, but `seccomp.policy` is \"none\"");
+    CHECK(error_of("[seccomp]\npolicy = \"none\"\nstrict-exec = false\n") == "(no error)");
+}

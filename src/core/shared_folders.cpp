@@ -1,0 +1,60 @@
+// shared_folders.cpp — the `workdir` check and the socket report's text.
+#include "core/shared_folders.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/path.hpp"
+
+namespace sbx::core {
+
+std::vector<SharedFolder> shared_folders(const HostFacts& host, const SourceResolver& resolve) {
+    std::vector<SharedFolder> wanted = {{"/"}, {"/tmp"}, {"/var/tmp"}, {"/dev/shm"}, {"/run", true}};
+    if (!host.home.empty()) wanted.push_back({host.home});
+    if (!host.xdg_runtime_dir.empty()) wanted.push_back({host.xdg_runtime_dir, true});
+    std::vector<SharedFolder> out;
+    for (const SharedFolder& folder : wanted) {
+        // Both spellings: a symlinked home (/home -> /usr/home) is refused
+        // under either name.
+        for (const std::string& path : {folder.path, resolve(folder.path).value_or(folder.path)})
+            if (std::none_of(out.begin(), out.end(), [&](const SharedFolder& f) { return f.path == path; }))
+                out.push_back({path, folder.whole_tree});
+    }
+    return out;
+}
+
+void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder>& shared) {
+    for (const MountOp& op : plan.mounts) {
+        if (!op.workdir) continue;
+        const auto hit = std::find_if(shared.begin(), shared.end(), [&](const SharedFolder& folder) {
+            return is_under(folder.path, op.source) || (folder.whole_tree && is_under(op.source, folder.path));
+        });
+        if (hit == shared.end()) continue;
+        const std::string held = hit->path == op.source           ? "it"
+                                 : is_under(hit->path, op.source) ? "it contains " + hit->path + ", which"
+                                                                  : "it lies in " + hit->path + ", which";
+        throw Error(ErrorKind::Usage,
+                    plan.profile_name + ": refusing to bind " + printable(op.source) +
+                        (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: " + held +
+                        " holds other programs' sockets (tmux, ssh-agent, X11, D-Bus) that the sandbox could "
+                        "connect to (" +
+                        op.origin + "); cd into a project folder, or bind " + printable(op.source) +
+                        " explicitly with --bind " + printable(op.source) + " if you mean it");
+    }
+}
+
+std::string describe_bind_sockets(const MountOp& op, const SocketScan& scan) {
+    if (scan.count == 0) return "";
+    std::string out = mount_kind_name(op.kind) + std::string(" ") + op.source + " -> " + op.dest + ": " +
+                      std::to_string(scan.count) + (scan.incomplete ? " or more" : "") + " Unix socket" +
+                      (scan.count == 1 ? "" : "s") + " of yours inside (";
+    for (size_t i = 0; i < scan.samples.size() && i < kSocketSamples; ++i) {
+        if (i) out += ", ";
+        out += printable(scan.samples[i]);
+    }
+    if (scan.count > std::min(scan.samples.size(), kSocketSamples)) out += ", ...";
+    out += "): the sandbox can connect to whatever listens on them (Landlock does not check connect())";
+    return out;
+}
+
+}  // namespace sbx::core

@@ -2,6 +2,7 @@
 // injected into the pure core, which never reads the environment itself.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,7 +28,9 @@ struct HostFacts {
     // ($XDG_CONFIG_HOME/sbx/profiles, /etc/sbx/profiles, DATADIR/sbx/profiles).
     // The profiles compiled into sbx are searched after these.
     std::vector<std::string> profile_dirs;
-    bool stdin_is_tty = false;  // for `interactive = true`
+    // Which of stdin, stdout, stderr are terminals: each one that is gets
+    // the sandbox's own pty in its place (`pty`, sbx(1) SECURITY).
+    std::array<bool, 3> stdio_is_tty{};
 };
 
 // Reads a whole file; nullopt when it does not exist or cannot be read.

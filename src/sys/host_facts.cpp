@@ -47,7 +47,7 @@ core::HostFacts read_host_facts() {
     if (::getcwd(buf, sizeof buf) == nullptr) throw_errno("getcwd");
     host.cwd = buf;
 
-    host.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
+    for (int fd = 0; fd < 3; ++fd) host.stdio_is_tty[static_cast<size_t>(fd)] = ::isatty(fd) == 1;
     host.xdg_runtime_dir = env_or(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
     host.xdg_config_home = env_or(host, "XDG_CONFIG_HOME", host.home + "/.config");
     host.xdg_data_home = env_or(host, "XDG_DATA_HOME", host.home + "/.local/share");

@@ -239,16 +239,19 @@ check_eq "an unknown system call name in a profile: the error names the entry" \
 
 # ---------------------------------------------------------------------------
 # TIOCSTI on the inherited terminal: sbx under script(1) gets a real pty as
-# its controlling terminal; with new-session = false the target shares it.
+# its controlling terminal; with new-session = false and pty = "never" the
+# target shares it.
 # ---------------------------------------------------------------------------
 SC_SAMETTY=$(profile sc-same-tty <<'EOF'
 include = ["default"]
 new-session = false
+pty = "never"
 EOF
 )
 SC_SAMETTY_NONE=$(profile sc-same-tty-none <<'EOF'
 include = ["default"]
 new-session = false
+pty = "never"
 [seccomp]
 policy = "none"
 EOF
@@ -257,7 +260,7 @@ sc_tty() {  # PROFILE: runs tiocsti-stdin under script; prints the result
     LAST_CMD="script -qec 'sbx --profile $1 ... sbx-try-syscall tiocsti-stdin' /dev/null"
     timeout -k 5 "$LIMIT" script -qec "$(printf '%q ' "$SBX" --profile "$1" --ro-bind "$SC_DIR/bin:/sbx-try" \
         -- /sbx-try/sbx-try-syscall tiocsti-stdin)" /dev/null </dev/null 2>&1 | tr -d '\r' |
-        sed -n 's/^tiocsti-stdin //p'
+        sed -n 's/.*tiocsti-stdin //p'
 }
 if command -v script >/dev/null; then
     tty_ctl=$(sc_tty "$SC_SAMETTY_NONE")

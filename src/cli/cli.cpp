@@ -79,7 +79,7 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
         "Run COMMAND on a new pseudo-terminal inside the sandbox, proxied by sbx, even when no terminal is at hand");
     auto* no_pty = app.add_flag_callback(
         "--no-pty", [&ov] { ov.pty = core::PtyMode::Never; },
-        "Give COMMAND the caller's terminal itself, not a proxied one (see RISK in sbx(1) SECURITY)");
+        "Give COMMAND the caller's terminal itself, not a proxied one (the risk: see sbx(1), SECURITY)");
     pty->excludes(no_pty);
     app.add_option("--export-seccomp", options.export_seccomp,
                    "Write the profile's compiled seccomp filter (BPF, as bwrap --seccomp reads) to FILE; run nothing")

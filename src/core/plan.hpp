@@ -113,6 +113,7 @@ struct TerminalPlan {
     std::array<bool, 3> caller_tty{};  // the caller's fds 0-2 that are terminals
     int outer = -1;                    // the caller's first terminal fd: its mode and size are copied inside
     bool raw_outer = false;            // stdin is a terminal: raw while sbx runs, its bytes go inside
+    bool raw_keeps_opost = false;      // ... but its output processing stays: others write there (sbx | grep)
     int output_fd = -1;                // where the inner pty's output goes (1, 2, or the outer terminal)
     bool echo = true;                  // false: the input is not typed (a pipe, a file), so not echoed back
     bool opost = true;                 // false: the outer terminal, left cooked, does the output processing

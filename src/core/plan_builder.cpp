@@ -240,7 +240,11 @@ TerminalPlan terminal_plan(const std::optional<Located<PtyMode>>& profile, const
     t.raw_outer = t.caller_tty[0];
     t.output_fd = t.on_pty[1] ? 1 : t.on_pty[2] ? 2 : t.outer;
     t.echo = t.raw_outer;
-    t.opost = t.raw_outer || !t.caller_tty[static_cast<size_t>(t.output_fd)];
+    // With stdout not a terminal (`sbx -- cmd | grep`), the next program in
+    // the pipeline writes to the terminal too, so it keeps turning \n into
+    // \r\n; then the inner terminal must not do it as well.
+    t.raw_keeps_opost = t.raw_outer && !t.caller_tty[1];
+    t.opost = !t.caller_tty[static_cast<size_t>(t.output_fd)] || (t.raw_outer && !t.raw_keeps_opost);
     t.why = "a new pseudo-terminal inside, proxied by sbx, as the target's " + stdio_list(t.on_pty) + " (" + by +
             (ttys.empty() ? "; no terminal outside" : "; the caller's terminal: " + ttys) + ")";
     if (!t.echo) t.why += "; input is not typed, so not echoed";

@@ -160,6 +160,7 @@ void PtyProxy::follow_foreground(bool continued) {
     if (::tcgetattr(STDIN_FILENO, &outer) != 0) return;
     struct termios raw = outer;
     ::cfmakeraw(&raw);
+    if (plan_.raw_keeps_opost) raw.c_oflag = outer.c_oflag;
     if (::tcsetattr(STDIN_FILENO, TCSANOW, &raw) != 0) sys::throw_errno("tcsetattr(raw) on the outer terminal");
     if (!saved_) saved_ = outer;
     reading_ = true;

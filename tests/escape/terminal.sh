@@ -108,6 +108,10 @@ tt_line "terminal: back in the foreground, sbx passes input to the target again"
 tt_drive -j wait -- sh -c "echo hi | $(printf '%q' "$SBX") -- sh -c 'cat; test -t 0 || echo stdin:pipe; test -t 1 && echo stdout:tty'"
 check_eq "terminal: echo hi | sbx -- cat on a terminal prints hi once; stdin stays a pipe, stdout is a terminal" \
     "hi"$'\n'"stdin:pipe"$'\n'"stdout:tty" "$(grep -v '^exit:' <<<"$OUT")"
+tt_drive -j wait -- sh -c "$(printf '%q' "$SBX") -- sh -c 'sleep 0.3; echo a; echo b; echo c >&2' | cat"
+check_true "terminal: sbx -- cmd | cat: cat's lines on the terminal still end in \r\n (no staircase), and so do the target's" \
+    "expected a\r\nb\r\nc\r\n in any order of lines" \
+    eval 'grep -q $'"'"'^a\r$'"'"' "$WORK/tt-out" && grep -q $'"'"'^b\r$'"'"' "$WORK/tt-out" && grep -q $'"'"'^c\r$'"'"' "$WORK/tt-out" && ! grep -q $'"'"'\r\r'"'"' "$WORK/tt-out"'
 tt_drive -j wait -- sh -c "echo hi | $(printf '%q' "$SBX") --pty -- sh -c 'cat; test -t 0 && echo stdin:tty'"
 check_eq "terminal: echo hi | sbx --pty -- cat on a terminal prints hi once (stdin a terminal inside)" \
     "hi"$'\n'"stdin:tty" "$OUT"

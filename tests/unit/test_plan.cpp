@@ -376,17 +376,19 @@ TEST_CASE("terminal: a pty whenever stdin, stdout or stderr is a terminal, on ex
         bool pty;
         Fds on_pty;
         int outer, output_fd;
-        bool raw, echo, opost;
+        bool raw, echo, opost, keeps_opost;
     };
     const Case cases[] = {
-        {{false, false, false}, false, {false, false, false}, -1, -1, false, true, true},
-        {{true, true, true}, true, {true, true, true}, 0, 1, true, true, true},
+        {{false, false, false}, false, {false, false, false}, -1, -1, false, true, true, false},
+        {{true, true, true}, true, {true, true, true}, 0, 1, true, true, true, false},
         // echo hi | sbx -- cat: the pipe stays a pipe, the output is proxied, not processed twice
-        {{false, true, true}, true, {false, true, true}, 1, 1, false, false, false},
-        // sbx -- cmd >file 2>&1: typed input inside, its echo back to the terminal
-        {{true, false, false}, true, {true, false, false}, 0, 0, true, true, true},
-        {{false, false, true}, true, {false, false, true}, 2, 2, false, false, false},
-        {{true, false, true}, true, {true, false, true}, 0, 2, true, true, true},
+        {{false, true, true}, true, {false, true, true}, 1, 1, false, false, false, false},
+        // sbx -- cmd >file 2>&1: typed input inside, its echo back to the terminal, which
+        // keeps its own output processing (others may write there)
+        {{true, false, false}, true, {true, false, false}, 0, 0, true, true, false, true},
+        {{false, false, true}, true, {false, false, true}, 2, 2, false, false, false, false},
+        // sbx -- cmd | grep: grep writes to the raw terminal too
+        {{true, false, true}, true, {true, false, true}, 0, 2, true, true, false, true},
     };
     for (const auto& c : cases) {
         INFO("ttys " << c.ttys[0] << c.ttys[1] << c.ttys[2]);
@@ -401,6 +403,7 @@ TEST_CASE("terminal: a pty whenever stdin, stdout or stderr is a terminal, on ex
             CHECK(t.raw_outer == c.raw);
             if (t.pty) CHECK(t.echo == c.echo);
             if (t.pty) CHECK(t.opost == c.opost);
+            CHECK(t.raw_keeps_opost == c.keeps_opost);
         }
     }
 }

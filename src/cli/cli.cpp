@@ -82,7 +82,15 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
     app.add_flag("--dry-run", options.dry_run, "Print what the sandbox will be and run nothing");
     app.add_flag("--print-bwrap-args", options.print_bwrap_args,
                  "Print the bubblewrap command (JSON) that builds the same sandbox; run nothing");
-    app.add_flag("--pty", ov.pty, "Run COMMAND on a new pseudo-terminal inside the sandbox, proxied by sbx");
+    // The default (pty = "auto"): a pty whenever stdin, stdout or stderr is
+    // a terminal, so the target never holds the caller's terminal.
+    auto* pty = app.add_flag_callback(
+        "--pty", [&ov] { ov.pty = core::PtyMode::Always; },
+        "Run COMMAND on a new pseudo-terminal inside the sandbox, proxied by sbx, even when no terminal is at hand");
+    auto* no_pty = app.add_flag_callback(
+        "--no-pty", [&ov] { ov.pty = core::PtyMode::Never; },
+        "Give COMMAND the caller's terminal itself, not a proxied one (the risk: see sbx(1), SECURITY)");
+    pty->excludes(no_pty);
     app.add_option("--export-seccomp", options.export_seccomp,
                    "Write the profile's compiled seccomp filter (BPF, as bwrap --seccomp reads) to FILE; run nothing")
         ->type_name("FILE");

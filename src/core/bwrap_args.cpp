@@ -75,7 +75,7 @@ std::vector<std::string> not_expressible(const SandboxPlan& plan) {
     if (plan.landlock.enabled) out.emplace_back("landlock");
     if (!plan.rlimits.empty()) out.emplace_back("rlimits");
     if (plan.cgroup.any()) out.emplace_back("cgroup");
-    if (plan.pty) out.emplace_back("pty");
+    if (plan.terminal.pty) out.emplace_back("pty");
     if (plan.timeout > 0) out.emplace_back("timeout");
     return out;
 }

@@ -154,7 +154,7 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
         if (plan.cgroup.cpus) out << " cpus=" << *plan.cgroup.cpus;
         out << (plan.cgroup.required ? " (required)" : " (when a delegated cgroup is available)") << "\n";
     }
-    if (plan.pty) out << "terminal    a new pseudo-terminal inside, proxied by sbx\n";
+    out << "terminal    " << plan.terminal.why << "\n";
     if (!plan.protected_paths.empty()) {
         out << "read-only   sbx's own folders wherever a bind exposes them:";
         for (const auto& path : plan.protected_paths) out << ' ' << path;

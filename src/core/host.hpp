@@ -2,6 +2,7 @@
 // injected into the pure core, which never reads the environment itself.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,8 +32,10 @@ struct HostFacts {
     // (a dotfiles repository, say): profiles a later launch may read, which
     // no writable bind may expose.
     std::vector<std::string> profile_links;
-    bool stdin_is_tty = false;  // for `interactive = true`
-    uint64_t mem_total = 0;     // bytes of RAM (sysinfo); for tmpfs sizes written "N%"
+    // Which of stdin, stdout, stderr are terminals: each one that is gets
+    // the sandbox's own pty in its place (`pty`, sbx(1) SECURITY).
+    std::array<bool, 3> stdio_is_tty{};
+    uint64_t mem_total = 0;  // bytes of RAM (sysinfo); for tmpfs sizes written "N%"
 };
 
 // Reads a whole file; nullopt when it does not exist or cannot be read.

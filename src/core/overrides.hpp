@@ -18,7 +18,7 @@ struct Overrides {
     std::optional<std::string> hostname;
     bool share_net = false;
     std::vector<std::string> command;  // empty: the profile's command, else /bin/sh
-    bool pty = false;                  // --pty
+    std::optional<PtyMode> pty;        // --pty (Always), --no-pty (Never)
 };
 
 // "SRC[:DST]" from --bind / --ro-bind. A relative SRC is taken from `cwd`;

@@ -4,6 +4,7 @@
 // that --dry-run can print exactly what will happen.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -107,6 +108,24 @@ struct CgroupPlan {
     bool any() const { return memory || pids || cpus; }
 };
 
+// The sandbox's own pseudo-terminal, proxied by the launcher, in place of
+// the caller's terminal: a target holding the caller's terminal could read
+// what is typed once sbx is in the background, or leave the terminal in a
+// mode the shell cannot use (issue 9). Only the fds that are terminals are
+// replaced; a pipe or a file is passed on as it is.
+struct TerminalPlan {
+    bool pty = false;                  // a pseudo-terminal inside, proxied by the launcher
+    std::array<bool, 3> on_pty{};      // the target's fds 0-2 that are the inner pty
+    std::array<bool, 3> caller_tty{};  // the caller's fds 0-2 that are terminals
+    int outer = -1;                    // the caller's first terminal fd: its mode and size are copied inside
+    bool raw_outer = false;            // stdin is a terminal: raw while sbx runs, its bytes go inside
+    bool raw_keeps_opost = false;      // ... but its output processing stays: others write there (sbx | grep)
+    int output_fd = -1;                // where the inner pty's output goes (1, 2, or the outer terminal)
+    bool echo = true;                  // false: the input is not typed (a pipe, a file), so not echoed back
+    bool opost = true;                 // false: the outer terminal, left cooked, does the output processing
+    std::string why;                   // the decision, for --dry-run and --verbose
+};
+
 struct SandboxPlan {
     std::string profile_name;
     std::vector<std::string> profile_files;  // every profile file read, top-level first
@@ -123,7 +142,7 @@ struct SandboxPlan {
     bool new_session = true;        // setsid(): the target cannot reach the launching terminal
     bool die_with_parent = true;    // PR_SET_PDEATHSIG(SIGKILL)
 
-    bool pty = false;                    // a pseudo-terminal inside, proxied by the launcher
+    TerminalPlan terminal;
     std::vector<std::string> keep_caps;  // capability names kept inside the namespace ("CAP_CHOWN")
     SeccompPlan seccomp;
     LandlockPlan landlock;

@@ -206,6 +206,61 @@ IdMapping id_mapping(const std::optional<Located<Identity>>& choice, uint32_t ho
     return IdMapping{root ? 0u : host_id, host_id};
 }
 
+const char* kStdioNames[] = {"stdin", "stdout", "stderr"};
+
+std::string stdio_list(const std::array<bool, 3>& which) {
+    std::string out;
+    for (size_t fd = 0; fd < 3; ++fd)
+        if (which[fd]) out += std::string(out.empty() ? "" : ", ") + kStdioNames[fd];
+    return out;
+}
+
+// Who decides (the command line, else the profile, else the default) and
+// what: see TerminalPlan.
+TerminalPlan terminal_plan(const std::optional<Located<PtyMode>>& profile, const Overrides& overrides,
+                           const HostFacts& host) {
+    TerminalPlan t;
+    t.caller_tty = host.stdio_is_tty;
+    PtyMode mode = PtyMode::Auto;
+    std::string by = "the default, pty = \"auto\"";
+    if (overrides.pty) {
+        mode = *overrides.pty;
+        by = mode == PtyMode::Never ? "--no-pty" : "--pty";
+    } else if (profile) {
+        mode = profile->value;
+        static constexpr const char* kNames[] = {"auto", "always", "never"};
+        by = std::string("pty = \"") + kNames[static_cast<int>(mode)] + "\" at " + profile->loc.str();
+    }
+    const std::string ttys = stdio_list(t.caller_tty);
+    for (int fd = 0; fd < 3 && t.outer < 0; ++fd)
+        if (t.caller_tty[static_cast<size_t>(fd)]) t.outer = fd;
+
+    if (mode == PtyMode::Never || (mode == PtyMode::Auto && ttys.empty())) {
+        t.outer = -1;
+        if (ttys.empty())
+            t.why = "none: no terminal on stdin, stdout or stderr (" + by + ")";
+        else
+            t.why = "none (" + by + "): the target holds the caller's terminal on " + ttys +
+                    ", so it can read what is typed there while sbx is in the background and leave the "
+                    "terminal in its own mode after it exits (sbx(1), SECURITY)";
+        return t;
+    }
+    t.pty = true;
+    t.on_pty = mode == PtyMode::Always ? std::array<bool, 3>{true, true, true} : t.caller_tty;
+    t.raw_outer = t.caller_tty[0];
+    t.output_fd = t.on_pty[1] ? 1 : t.on_pty[2] ? 2 : t.outer;
+    t.echo = t.raw_outer;
+    // With stdout not a terminal (`sbx -- cmd | grep`), the next program in
+    // the pipeline writes to the terminal too, so it keeps turning \n into
+    // \r\n; then the inner terminal must not do it as well.
+    t.raw_keeps_opost = t.raw_outer && !t.caller_tty[1];
+    t.opost = !t.caller_tty[static_cast<size_t>(t.output_fd)] || (t.raw_outer && !t.raw_keeps_opost);
+    t.why = "a new pseudo-terminal inside, proxied by sbx, as the target's " + stdio_list(t.on_pty) + " (" + by +
+            (ttys.empty() ? "; no terminal outside" : "; the caller's terminal: " + ttys) + ")";
+    if (!t.echo) t.why += "; input is not typed, so not echoed";
+    return t;
+}
+
 }  // namespace
 
 SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const HostFacts& host) {
@@ -259,8 +314,7 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 
     plan.new_session = profile.new_session ? profile.new_session->value : true;
 
-    const bool interactive = profile.interactive && profile.interactive->value;
-    plan.pty = overrides.pty || (interactive && host.stdin_is_tty);
+    plan.terminal = terminal_plan(profile.pty, overrides, host);
     plan.keep_caps = checked_caps(profile.keep_caps);
     plan.seccomp = build_seccomp_plan(profile.seccomp);
     plan.landlock = build_landlock_plan(profile.landlock, plan.mounts);

@@ -54,9 +54,9 @@ constexpr size_t kMaxNesting = 64;
 constexpr std::string_view kKnownVariables =
     "HOME, USER, UID, GID, PWD, XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_DATA_HOME, PROFILE";
 
-constexpr std::string_view kTopLevelKeys[] = {"include",     "hostname",     "chdir",      "command", "new-session",
-                                              "interactive", "user",         "namespaces", "env",     "mount",
-                                              "seccomp",     "capabilities", "landlock",   "limits",  "cgroup"};
+constexpr std::string_view kTopLevelKeys[] = {
+    "include",    "hostname", "chdir", "command", "new-session",  "interactive", "pty",    "user",
+    "namespaces", "env",      "mount", "seccomp", "capabilities", "landlock",    "limits", "cgroup"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
@@ -494,12 +494,41 @@ private:
         if (const toml::node* node = root.get("namespaces")) apply_namespaces(table_at(*node, "namespaces"));
         if (const toml::node* node = root.get("env")) apply_env(table_at(*node, "env"));
         if (const toml::node* node = root.get("mount")) apply_mounts(*node);
-        if (auto value = optional_bool(root, "interactive")) p.interactive = value;
+        apply_pty(root);
         if (const toml::node* node = root.get("seccomp")) apply_seccomp(table_at(*node, "seccomp"));
         if (const toml::node* node = root.get("capabilities")) apply_capabilities(table_at(*node, "capabilities"));
         if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));
         if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
         if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
+    }
+
+    // `pty = "auto" | "always" | "never"`. The older `interactive = true`
+    // asked for a pty when stdin is a terminal, which "auto" now always
+    // gives; `interactive = false` used to mean the default and would now
+    // silently hand the terminal over, so it is refused with the new spelling.
+    void apply_pty(const toml::table& root) {
+        Profile& p = profile();
+        const auto pty = optional_string(root, "pty");
+        const auto interactive = optional_bool(root, "interactive");
+        if (pty && interactive) fail_at(interactive->loc, "`interactive` and `pty` in one profile: keep only `pty`");
+        if (interactive) {
+            if (!interactive->value)
+                fail_at(interactive->loc,
+                        "`interactive = false` no longer turns the pseudo-terminal off (it is used whenever stdin, "
+                        "stdout or stderr is a terminal); write `pty = \"never\"` to hand the terminal to the "
+                        "target, see sbx(1) SECURITY");
+            p.pty = Located<PtyMode>{PtyMode::Auto, interactive->loc};
+        }
+        if (pty) {
+            if (pty->value == "auto")
+                p.pty = Located<PtyMode>{PtyMode::Auto, pty->loc};
+            else if (pty->value == "always")
+                p.pty = Located<PtyMode>{PtyMode::Always, pty->loc};
+            else if (pty->value == "never")
+                p.pty = Located<PtyMode>{PtyMode::Never, pty->loc};
+            else
+                fail_at(pty->loc, "`pty` must be \"auto\", \"always\" or \"never\", not " + quoted(pty->value));
+        }
     }
 
     // ---- hardening tables. Names (syscalls, capabilities, errnos) are

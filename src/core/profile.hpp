@@ -47,6 +47,12 @@ struct Located {
 // Identity inside the sandbox: yourself or root.
 enum class Identity { Self, Root };
 
+// `pty`: when the target gets a pseudo-terminal of the sandbox's own.
+// Auto: whenever the caller's stdin, stdout or stderr is a terminal (the
+// default); Always: even when none is; Never: the target holds the caller's
+// terminal itself (see sbx(1), SECURITY).
+enum class PtyMode { Auto, Always, Never };
+
 struct EnvSpec {
     std::optional<Located<bool>> clear;                             // default true
     std::vector<Located<std::string>> keep;                         // names; a trailing '*' is a prefix match
@@ -107,7 +113,7 @@ struct Profile {
     std::optional<Located<std::vector<std::string>>> command;
     std::vector<FsEntry> mounts;  // included profiles' entries first, in include order
     EnvSpec env;
-    std::optional<Located<bool>> interactive;  // a pty when stdin is a terminal
+    std::optional<Located<PtyMode>> pty;  // `pty`, or the older `interactive = true` (= "auto")
     SeccompSpec seccomp;
     std::vector<Located<std::string>> keep_caps;  // [capabilities] keep: "CAP_CHOWN", ...
     LandlockSpec landlock;

@@ -210,6 +210,17 @@ std::vector<SeccompRule> default_rules(bool nested_userns) {
     rules.push_back(rule("ioctl", EPERM, "TIOCSTI: typing into the terminal", {SeccompCondition{1, kLow32, 0x5412}}));
     rules.push_back(
         rule("ioctl", EPERM, "TIOCLINUX: console selection injection", {SeccompCondition{1, kLow32, 0x541C}}));
+    // A terminal the target holds must stay usable by whoever holds it
+    // after the sandbox: no other line discipline (TIOCSETD N_NULL leaves it
+    // dead), no exclusive mode (later opens fail with EBUSY), no console
+    // redirection.
+    rules.push_back(
+        rule("ioctl", EPERM, "TIOCSETD: changing the line discipline", {SeccompCondition{1, kLow32, 0x5423}}));
+    rules.push_back(
+        rule("ioctl", EPERM, "TIOCEXCL: taking the terminal exclusively", {SeccompCondition{1, kLow32, 0x540C}}));
+    rules.push_back(
+        rule("ioctl", EPERM, "TIOCNXCL: the exclusive mode stays as it is", {SeccompCondition{1, kLow32, 0x540D}}));
+    rules.push_back(rule("ioctl", EPERM, "TIOCCONS: redirecting the console", {SeccompCondition{1, kLow32, 0x541D}}));
     add_each(rules, {"syslog"}, EPERM, "kernel log");
     add_each(rules, {"name_to_handle_at", "open_by_handle_at"}, EPERM, "file handles bypass the mount tree (shocker)");
     add_each(rules, {"iopl", "ioperm"}, EPERM, "raw I/O ports");

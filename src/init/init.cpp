@@ -80,6 +80,10 @@ void on_signal(const Supervision& what, const signalfd_siginfo& info) {
         if (what.io) what.io->resized();
         return;
     }
+    if (sig == SIGCONT) {
+        if (what.io) what.io->continued();
+        return;
+    }
     if (!what.forward_terminal_signals && info.ssi_code == SI_KERNEL) return;
     spdlog::debug("forward signal {} to {}", sig, what.child);
     ::kill(what.child, sig);
@@ -107,7 +111,10 @@ Outcome supervise(const Supervision& what) {
     sigaddset(&set, SIGCHLD);
     if (what.io) {
         sigaddset(&set, SIGWINCH);
-        if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) sys::throw_errno("sigprocmask SIGWINCH");
+        // Blocked, SIGCONT still continues the process; it is only queued
+        // for the signalfd as well.
+        sigaddset(&set, SIGCONT);
+        if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) sys::throw_errno("sigprocmask SIGWINCH SIGCONT");
     }
     sys::UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!sfd) sys::throw_errno("signalfd");

@@ -33,6 +33,8 @@ public:
     virtual void handle(const pollfd* fds, size_t count) = 0;
     // SIGWINCH arrived (the outer terminal was resized).
     virtual void resized() = 0;
+    // SIGCONT arrived (fg or bg: the terminal's foreground may have changed).
+    virtual void continued() {}
     // The child is gone: flush what is still buffered.
     virtual void drain() = 0;
 };
@@ -47,7 +49,7 @@ struct Supervision {
     // child, and SIGKILL `kill_after` seconds later.
     uint64_t timeout = 0;
     uint64_t kill_after = 0;
-    Io* io = nullptr;  // also handles SIGWINCH (not forwarded) when set
+    Io* io = nullptr;  // also handles SIGWINCH and SIGCONT (not forwarded) when set
     // When above 0: return after this many milliseconds even though the
     // child still runs (Outcome::running), so that the caller can hand the
     // child over to another supervisor. Not with `io` or `timeout`.

@@ -161,7 +161,7 @@ bool launcher_is_gone(int alive_fd) {
         if (pty_slave >= 0) {
             // Its own session on the sandbox's pty: job control works, and
             // the launching terminal is out of reach all the same.
-            attach_terminal(pty_slave);
+            attach_terminal(pty_slave, plan.terminal.on_pty);
         } else if (plan.new_session) {
             // The target cannot reach the launching terminal (TIOCSTI).
             spdlog::debug("setsid");
@@ -306,16 +306,19 @@ int exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_
         if (pty_sock >= 0) {
             // Allocated after pivot_root, from the sandbox's own devpts.
             pty = open_inner_pty();
+            set_up_inner_terminal(pty.master.get(), plan.terminal);
             send_fd(pty_sock, pty.master.get(), "send the pty master to the launcher");
             pty.master.reset();
             ::close(pty_sock);
+            // Init lets go of the caller's terminal too: it stays in the
+            // sandbox as long as the target, and what it still has to say
+            // goes through the proxy like the target's output.
+            put_on_stdio(pty.slave.get(), plan.terminal.on_pty);
         }
         const int slave = pty.slave.get();
         const pid_t target = sys::spawn_shared(0, [&] { exec_target(plan, seccomp, caller_umask, slave); });
         if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}", target);
-        // Only the target holds the inner terminal: the launcher sees
-        // end-of-file on the master once the target and its children close it.
         pty.slave.reset();
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and the supervisor forwards them.
@@ -369,6 +372,7 @@ long clone_sandbox(const core::SandboxPlan& plan, const SandboxCgroup* cgroup) {
 }  // namespace
 
 int run(const core::SandboxPlan& plan) {
+    spdlog::debug("terminal: {}", plan.terminal.why);
     const SeccompProgram seccomp = compile_seccomp(plan.seccomp);
     // A caller that ignores SIGCHLD would make the kernel reap our child
     // and leave us without its status.
@@ -382,7 +386,7 @@ int run(const core::SandboxPlan& plan) {
 
     // The pty's master comes back from inside the sandbox on this socket.
     sys::UniqueFd pty_ours, pty_theirs;
-    if (plan.pty) {
+    if (plan.terminal.pty) {
         int pair[2];
         if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
             sys::throw_errno("socketpair for the pty");
@@ -398,7 +402,7 @@ int run(const core::SandboxPlan& plan) {
     // Nothing left for this process to do once the target runs but to wait
     // and forward signals, unless it proxies a pty, keeps a timeout or must
     // remove a cgroup: then it becomes the small supervisor.
-    const bool become_supervisor = supervisor && !plan.pty && plan.timeout == 0 && !cgroup;
+    const bool become_supervisor = supervisor && !plan.terminal.pty && plan.timeout == 0 && !cgroup;
     // See the top of this file.
     const bool share_memory = init_supervisor && plan.timeout == 0 && !cgroup;
 
@@ -422,7 +426,7 @@ int run(const core::SandboxPlan& plan) {
 
     init::Supervision supervision;
     supervision.child = static_cast<pid_t>(pid);
-    supervision.forward_terminal_signals = plan.new_session || plan.pty;
+    supervision.forward_terminal_signals = plan.new_session || plan.terminal.pty;
     supervision.timeout = plan.timeout;
     supervision.kill_after = plan.kill_after;
     if (become_supervisor) {
@@ -444,11 +448,11 @@ int run(const core::SandboxPlan& plan) {
     init::Outcome outcome;
     {
         std::unique_ptr<PtyProxy> proxy;
-        if (plan.pty) {
+        if (plan.terminal.pty) {
             // A caller's stdout that goes away must not kill us with the
             // outer terminal still raw (the sandbox keeps its own disposition).
             ::signal(SIGPIPE, SIG_IGN);
-            proxy = std::make_unique<PtyProxy>(std::move(pty_ours));
+            proxy = std::make_unique<PtyProxy>(std::move(pty_ours), plan.terminal);
         }
         supervision.io = proxy.get();
         outcome = init::supervise(supervision);

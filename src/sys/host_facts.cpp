@@ -82,7 +82,7 @@ core::HostFacts read_host_facts() {
     if (::getcwd(buf, sizeof buf) == nullptr) throw_errno("getcwd");
     host.cwd = buf;
 
-    host.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
+    for (int fd = 0; fd < 3; ++fd) host.stdio_is_tty[static_cast<size_t>(fd)] = ::isatty(fd) == 1;
     if (struct sysinfo info{}; ::sysinfo(&info) == 0) host.mem_total = uint64_t{info.totalram} * info.mem_unit;
     host.xdg_runtime_dir = env_or(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
     host.xdg_config_home = env_or(host, "XDG_CONFIG_HOME", host.home + "/.config");

@@ -39,9 +39,11 @@ SC_ATTACKS=(
     socket-packet=EAFNOSUPPORT socket-packet-highbits=EAFNOSUPPORT socket-alg=EAFNOSUPPORT
     socket-vsock=EAFNOSUPPORT socket-bluetooth=EAFNOSUPPORT socket-packet-raw=EAFNOSUPPORT
     ioctl-tiocsti=EPERM ioctl-tiocsti-highbits=EPERM ioctl-tioclinux=EPERM tiocsti-pty=EPERM
+    ioctl-tiocsetd=EPERM ioctl-tiocsetd-highbits=EPERM ioctl-tiocexcl=EPERM ioctl-tiocexcl-highbits=EPERM
+    ioctl-tiocnxcl=EPERM ioctl-tioccons=EPERM
     i386:add_key=EPERM i386:keyctl=EPERM i386:ptrace=EPERM i386:mount=EPERM i386:unshare=EPERM
     i386:personality=EPERM i386:socket-packet=EAFNOSUPPORT i386:socketcall-packet=EAFNOSUPPORT
-    i386:ioctl-tiocsti=EPERM i386:open_tree=ENOSYS i386:clone3=ENOSYS
+    i386:ioctl-tiocsti=EPERM i386:ioctl-tiocsetd=EPERM i386:open_tree=ENOSYS i386:clone3=ENOSYS
     x32:add_key=EPERM x32:keyctl=EPERM x32:ptrace=EPERM x32:mount=EPERM x32:unshare=EPERM
     x32:socket-packet=EAFNOSUPPORT
 )
@@ -52,7 +54,7 @@ SC_KERNEL_EPERM+=" syslog vhangup quotactl pivot_root ptrace "
 # NAME=RESULT: harmless calls the default policy must let through.
 SC_ALLOWED=(
     personality-query=OK personality-linux32=OK socket-unix=EINVAL socket-inet=EINVAL socket-inet6=EINVAL
-    socket-netlink=EINVAL ioctl-tiocgwinsz=EBADF getcwd=OK getpid=OK
+    socket-netlink=EINVAL ioctl-tiocgwinsz=EBADF ioctl-tiocgetd=EBADF getcwd=OK getpid=OK
 )
 sc_names() { local kv; for kv in "$@"; do printf '%s ' "${kv%%=*}"; done; }
 
@@ -140,6 +142,10 @@ run_sbx --dry-run -- true
 check_match "--dry-run: counts the seccomp rules" $'(^|\n)seccomp +[0-9]+ rules, everything else allowed' "$OUT"
 check_match "--dry-run: lists keyctl with its reason" $'\n  keyctl -> EPERM +# kernel keyrings' "$OUT"
 check_match "--dry-run: lists TIOCSTI on the low 32 bits" $'\n  ioctl arg1&0xffffffff==0x5412 -> EPERM' "$OUT"
+for sc_req in 0x5423:TIOCSETD 0x540c:TIOCEXCL 0x540d:TIOCNXCL 0x541d:TIOCCONS; do
+    check_match "--dry-run: lists ${sc_req#*:} on the low 32 bits with its reason" \
+        $'\n  ioctl arg1&0xffffffff=='"${sc_req%%:*}"' -> EPERM +# '"${sc_req#*:}"':' "$OUT"
+done
 check_match "--dry-run: lists clone3 -> ENOSYS" $'\n  clone3 -> ENOSYS' "$OUT"
 run_sbx --profile "$SC_NONE" --dry-run -- true
 check_match "--dry-run with policy none says so" $'(^|\n)seccomp +none' "$OUT"
@@ -233,16 +239,19 @@ check_eq "an unknown system call name in a profile: the error names the entry" \
 
 # ---------------------------------------------------------------------------
 # TIOCSTI on the inherited terminal: sbx under script(1) gets a real pty as
-# its controlling terminal; with new-session = false the target shares it.
+# its controlling terminal; with new-session = false and pty = "never" the
+# target shares it.
 # ---------------------------------------------------------------------------
 SC_SAMETTY=$(profile sc-same-tty <<'EOF'
 include = ["default"]
 new-session = false
+pty = "never"
 EOF
 )
 SC_SAMETTY_NONE=$(profile sc-same-tty-none <<'EOF'
 include = ["default"]
 new-session = false
+pty = "never"
 [seccomp]
 policy = "none"
 EOF
@@ -251,7 +260,7 @@ sc_tty() {  # PROFILE: runs tiocsti-stdin under script; prints the result
     LAST_CMD="script -qec 'sbx --profile $1 ... sbx-try-syscall tiocsti-stdin' /dev/null"
     timeout -k 5 "$LIMIT" script -qec "$(printf '%q ' "$SBX" --profile "$1" --ro-bind "$SC_DIR/bin:/sbx-try" \
         -- /sbx-try/sbx-try-syscall tiocsti-stdin)" /dev/null </dev/null 2>&1 | tr -d '\r' |
-        sed -n 's/^tiocsti-stdin //p'
+        sed -n 's/.*tiocsti-stdin //p'
 }
 if command -v script >/dev/null; then
     tty_ctl=$(sc_tty "$SC_SAMETTY_NONE")

@@ -1,7 +1,12 @@
 /* sbx-pty-driver.c — runs a command on a new pseudo-terminal, as a user's
  * terminal would, and plays a script against it; for tests of sbx --pty.
  *
- *   sbx-pty-driver [-T SECONDS] STEP... -- COMMAND [ARG...]
+ *   sbx-pty-driver [-T SECONDS] [-j|-b] STEP... -- COMMAND [ARG...]
+ *
+ * Without -j or -b the command is the terminal's session leader. With -j the
+ * driver is a shell with job control: it leads the session, the command runs
+ * in a process group of its own in the foreground; -b starts it in the
+ * background instead (`COMMAND &`).
  *
  * Steps, in order:
  *   send:TEXT       write TEXT to the terminal (C escapes: \n \r \t \\ \xHH)
@@ -12,6 +17,16 @@
  *   mode            print "mode: icanon=I echo=E isig=S" for the terminal
  *   sleep:MS        wait MS milliseconds (copying output meanwhile)
  *   wait            wait for the command to exit; print "exit: STATUS"
+ *                   (with -j/-b the driver then takes the foreground back)
+ *   bg              (-j) the driver takes the foreground; the command runs on
+ *                   in the background, as after ^Z and `bg`
+ *   fg              (-j) the command's group gets the foreground and SIGCONT
+ *   shell-mode      give the terminal back the mode it had at the start, as a
+ *                   shell does when its foreground job stops
+ *   state           print "state: ..." (termios flags, line discipline,
+ *                   exclusive mode, whether the terminal can be opened again)
+ *   shell-read:TEXT read the terminal as its shell would, up to 2 s; print
+ *                   "shell: got TEXT" or "shell: missed TEXT (read 'WHAT')"
  *
  * The command's output goes to stdout as it arrives; the driver's own lines
  * go to stderr. Exit status: 0, 3 when an expect timed out, 4 when the
@@ -38,6 +53,12 @@ static int exited = 0, status = 0;
 static char seen[65536];
 static size_t seen_len = 0;
 static double limit_s = 10;
+static int job_control = 0, background = 0;
+static struct termios initial_mode;
+
+#ifndef TIOCGEXCL
+#define TIOCGEXCL _IOR('T', 0x40, int)
+#endif
 
 static double now(void) {
     struct timespec ts;
@@ -68,6 +89,26 @@ static void pump(int ms) {
         seen[seen_len] = 0;
     }
     reap();
+}
+
+/* Everything the terminal still holds, once the command has exited: a read,
+ * unlike poll, first pushes what the kernel still buffers between the two
+ * sides, so that the command's last line is not lost. */
+static void drain(void) {
+    int flags = fcntl(master, F_GETFL);
+    fcntl(master, F_SETFL, flags | O_NONBLOCK);
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(master, buf, sizeof buf)) > 0) {
+        fwrite(buf, 1, (size_t)n, stdout);
+        size_t room = sizeof seen - 1 - seen_len;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        memcpy(seen + seen_len, buf, take);
+        seen_len += take;
+        seen[seen_len] = 0;
+    }
+    fflush(stdout);
+    fcntl(master, F_SETFL, flags);
 }
 
 static size_t unescape(const char* in, char* out) {
@@ -109,7 +150,7 @@ static int step(const char* s) {
                 return 3;
             }
             pump(50);
-            if (exited) pump(0);
+            if (exited) drain();
             if (exited && !strstr(seen, buf)) {
                 fprintf(stderr, "driver: the command exited before \"%s\"\n", s + 7);
                 return 3;
@@ -131,6 +172,55 @@ static int step(const char* s) {
         }
         fprintf(stderr, "mode: icanon=%d echo=%d isig=%d\n", !!(t.c_lflag & ICANON), !!(t.c_lflag & ECHO),
                 !!(t.c_lflag & ISIG));
+    } else if (!strcmp(s, "bg") || !strcmp(s, "fg")) {
+        pid_t group = !strcmp(s, "fg") ? child : getpgrp();
+        if (!job_control || tcsetpgrp(slave, group) != 0) {
+            perror(s);
+            return 2;
+        }
+        if (group == child) kill(-child, SIGCONT);
+    } else if (!strcmp(s, "shell-mode")) {
+        if (tcsetattr(slave, TCSANOW, &initial_mode) != 0) perror("shell-mode");
+    } else if (!strcmp(s, "state")) {
+        struct termios t;
+        int ldisc = -1, excl = -1;
+        if (tcgetattr(slave, &t) != 0 || ioctl(slave, TIOCGETD, &ldisc) != 0 || ioctl(slave, TIOCGEXCL, &excl) != 0) {
+            fprintf(stderr, "state: unreadable (%s)\n", strerror(errno));
+            return 0;
+        }
+        int again = open(ptsname(master), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        const char* reopen = again >= 0 ? "OK" : strerrorname_np(errno);
+        if (again >= 0) close(again);
+        fprintf(stderr, "state: iflag=%o oflag=%o cflag=%o lflag=%o ldisc=%d excl=%d reopen=%s\n", t.c_iflag, t.c_oflag,
+                t.c_cflag, t.c_lflag, ldisc, excl, reopen);
+    } else if (!strncmp(s, "shell-read:", 11)) {
+        size_t n = unescape(s + 11, buf);
+        buf[n] = 0;
+        char got[4096];
+        size_t len = 0;
+        got[0] = 0;
+        double end = now() + 2;
+        /* Non-blocking: another reader (the sandbox, before the fix) may
+         * take the line between poll and read. */
+        int flags = fcntl(slave, F_GETFL);
+        fcntl(slave, F_SETFL, flags | O_NONBLOCK);
+        while (!strstr(got, buf) && now() < end && len < sizeof got - 1) {
+            struct pollfd pfd = {slave, POLLIN, 0};
+            pump(0);
+            if (poll(&pfd, 1, 20) != 1) continue;
+            ssize_t r = read(slave, got + len, sizeof got - 1 - len);
+            if (r < 0 && errno == EAGAIN) continue;
+            if (r <= 0) break;
+            len += (size_t)r;
+            got[len] = 0;
+        }
+        fcntl(slave, F_SETFL, flags);
+        for (char* c = got; *c; ++c)
+            if (*c == '\n' || *c == '\r') *c = ' ';
+        if (strstr(got, buf))
+            fprintf(stderr, "shell: got %s\n", s + 11);
+        else
+            fprintf(stderr, "shell: missed %s (read '%s')\n", s + 11, got);
     } else if (!strncmp(s, "sleep:", 6)) {
         double end = now() + atoi(s + 6) / 1000.0;
         while (now() < end) pump(20);
@@ -143,10 +233,12 @@ static int step(const char* s) {
             fprintf(stderr, "driver: the command did not exit within %g s\n", limit_s);
             return 4;
         }
-        pump(0);
-        pump(0);
-        if (WIFEXITED(status)) fprintf(stderr, "exit: %d\n", WEXITSTATUS(status));
-        else fprintf(stderr, "exit: signal %d\n", WTERMSIG(status));
+        drain();
+        if (WIFEXITED(status))
+            fprintf(stderr, "exit: %d\n", WEXITSTATUS(status));
+        else
+            fprintf(stderr, "exit: signal %d\n", WTERMSIG(status));
+        if (job_control && tcsetpgrp(slave, getpgrp()) != 0) perror("tcsetpgrp (the shell)");
     } else {
         fprintf(stderr, "driver: unknown step \"%s\"\n", s);
         return 2;
@@ -159,6 +251,11 @@ int main(int argc, char** argv) {
     if (argc > 2 && !strcmp(argv[1], "-T")) {
         limit_s = atof(argv[2]);
         first = 3;
+    }
+    if (first < argc && (!strcmp(argv[first], "-j") || !strcmp(argv[first], "-b"))) {
+        job_control = 1;
+        background = !strcmp(argv[first], "-b");
+        ++first;
     }
     int dash = first;
     while (dash < argc && strcmp(argv[dash], "--")) ++dash;
@@ -178,8 +275,50 @@ int main(int argc, char** argv) {
     }
     struct winsize ws = {24, 80, 0, 0};
     ioctl(master, TIOCSWINSZ, &ws);
+    tcgetattr(slave, &initial_mode);
+    if (job_control) {
+        /* A shell: leads the session whose terminal this is, and, like any
+         * job-control shell, ignores the signals of the terminal's job
+         * control for itself. A process group leader cannot start a
+         * session: then a child of ours is the shell. */
+        if (getpgrp() == getpid()) {
+            pid_t shell = fork();
+            if (shell < 0) return 2;
+            if (shell > 0) {
+                int st = 0;
+                waitpid(shell, &st, 0);
+                return WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+            }
+        }
+        if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) != 0) {
+            perror("setsid/TIOCSCTTY (the shell)");
+            return 2;
+        }
+        signal(SIGTTOU, SIG_IGN);
+        signal(SIGTTIN, SIG_IGN);
+        signal(SIGTSTP, SIG_IGN);
+    }
     child = fork();
     if (child < 0) return 2;
+    if (child > 0 && job_control) {
+        /* Both sides set the group, as shells do, so neither waits for the other. */
+        setpgid(child, child);
+        if (!background) tcsetpgrp(slave, child);
+    }
+    if (child == 0 && job_control) {
+        setpgid(0, 0);
+        if (!background) tcsetpgrp(slave, getpid());
+        for (int sig = 1; sig < 32; ++sig) signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        dup2(slave, 0);
+        dup2(slave, 1);
+        dup2(slave, 2);
+        execvp(argv[dash + 1], argv + dash + 1);
+        perror(argv[dash + 1]);
+        _exit(127);
+    }
     if (child == 0) {
         /* A login terminal's process: its own session, the pty as its
          * controlling terminal, in the foreground; default signals. */

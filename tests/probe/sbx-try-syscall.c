@@ -33,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define CLONE_NEWUSER_ 0x10000000L
@@ -165,9 +166,20 @@ static const struct call calls[] = {
     {"ioctl-tiocsti", NATIVE, X(SYS_ioctl), {-1, 0x5412}},
     {"ioctl-tiocsti-highbits", NATIVE, X(SYS_ioctl), {-1, HIGH_BITS | 0x5412}},
     {"ioctl-tioclinux", NATIVE, X(SYS_ioctl), {-1, 0x541C}},
+    {"ioctl-tiocsetd", NATIVE, X(SYS_ioctl), {-1, 0x5423}},
+    {"ioctl-tiocsetd-highbits", NATIVE, X(SYS_ioctl), {-1, HIGH_BITS | 0x5423}},
+    {"ioctl-tiocexcl", NATIVE, X(SYS_ioctl), {-1, 0x540C}},
+    {"ioctl-tiocexcl-highbits", NATIVE, X(SYS_ioctl), {-1, HIGH_BITS | 0x540C}},
+    {"ioctl-tiocnxcl", NATIVE, X(SYS_ioctl), {-1, 0x540D}},
+    {"ioctl-tioccons", NATIVE, X(SYS_ioctl), {-1, 0x541D}},
     {"ioctl-tiocgwinsz", NATIVE, X(SYS_ioctl), {-1, 0x5413}}, /* control: always EBADF */
+    {"ioctl-tiocgetd", NATIVE, X(SYS_ioctl), {-1, 0x5424}},   /* control: always EBADF */
     {"tiocsti-stdin", SPECIAL, 0, {0}},                       /* TIOCSTI on fd 0 */
-    {"tiocsti-pty", SPECIAL, 0, {0}}, /* TIOCSTI on a new pty that becomes the controlling terminal */
+    /* what a program can do to the terminal on fd 0 (tests/escape/terminal.sh) */
+    {"tty-raw", SPECIAL, 0, {0}},       /* raw mode, echo off */
+    {"tty-excl", SPECIAL, 0, {0}},      /* TIOCEXCL: nobody else may open it */
+    {"tty-setd-null", SPECIAL, 0, {0}}, /* TIOCSETD N_NULL: a line discipline that drops everything */
+    {"tiocsti-pty", SPECIAL, 0, {0}},   /* TIOCSTI on a new pty that becomes the controlling terminal */
     /* harmless, for deny = [...] tests */
     {"getcwd", SPECIAL, 0, {0}},
     {"getpid", NATIVE, X(SYS_getpid), {0}},
@@ -182,6 +194,7 @@ static const struct call calls[] = {
     {"i386:socketcall-packet", I386, I386_socketcall, {1 /* SYS_SOCKET */, 0 /* set at run time */}},
     {"i386:socketcall-connect", I386, I386_socketcall, {3 /* SYS_CONNECT */, 0 /* set at run time */}},
     {"i386:ioctl-tiocsti", I386, I386_ioctl, {-1, 0x5412}},
+    {"i386:ioctl-tiocsetd", I386, I386_ioctl, {-1, 0x5423}},
     {"i386:open_tree", I386, I386_open_tree, {-1, 0, 0xffffffffL}},
     {"i386:clone3", I386, I386_clone3, {0, 0}},
     /* the x32 ABI */
@@ -230,6 +243,18 @@ static long tiocsti_on(int fd) {
 
 static long special(const char* name) {
     if (strcmp(name, "tiocsti-stdin") == 0) return tiocsti_on(0);
+    if (strcmp(name, "tty-raw") == 0) {
+        struct termios t;
+        if (tcgetattr(0, &t) != 0) return -errno;
+        cfmakeraw(&t);
+        t.c_lflag &= ~(tcflag_t)ECHO;
+        return tcsetattr(0, TCSANOW, &t) == 0 ? 0 : -errno;
+    }
+    if (strcmp(name, "tty-excl") == 0) return ioctl(0, TIOCEXCL) == 0 ? 0 : -errno;
+    if (strcmp(name, "tty-setd-null") == 0) {
+        int disc = 27; /* N_NULL */
+        return ioctl(0, TIOCSETD, &disc) == 0 ? 0 : -errno;
+    }
     if (strcmp(name, "getcwd") == 0) {
         char buf[4096];
         return syscall(SYS_getcwd, buf, sizeof buf) < 0 ? -errno : 0;

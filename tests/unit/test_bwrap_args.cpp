@@ -179,7 +179,7 @@ TEST_CASE("bwrap: what bwrap has no option for is listed, and only that") {
     plan.landlock.enabled = true;
     plan.rlimits = {{Rlimit::Nofile, 64}};
     plan.cgroup.pids = 10;
-    plan.pty = true;
+    plan.terminal.pty = true;
     plan.timeout = 5;
     CHECK(to_bwrap_args(plan).not_expressible == Args{"landlock", "rlimits", "cgroup", "pty", "timeout"});
 }

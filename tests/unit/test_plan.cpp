@@ -352,20 +352,103 @@ cpus = 0.5
     CHECK(plan.cgroup.memory == (uint64_t{512} << 20));
     CHECK(plan.cgroup.pids == 100);
     CHECK(plan.cgroup.cpus == 0.5);
-    CHECK_FALSE(plan.pty);  // interactive, but stdin is not a terminal
+    CHECK_FALSE(plan.terminal.pty);  // interactive, but no terminal at hand
     CHECK(plan.protected_paths ==
           std::vector<std::string>{"/home/alice/.config/sbx", "/home/alice/.local/share/sbx", "/etc/sbx"});
 }
 
-TEST_CASE("interactive profiles get a pty only on a terminal; --pty always") {
+namespace {
+
+using Fds = std::array<bool, 3>;
+
+TerminalPlan terminal_of(const std::string& toml, Fds ttys, std::optional<PtyMode> option = std::nullopt) {
     HostFacts host = test_host();
-    host.stdin_is_tty = true;
-    const Profile profile = load_profile_text("interactive = true\n", "/p/test.toml", host, no_files());
-    CHECK(build_plan(profile, Overrides{}, host).pty);
+    host.stdio_is_tty = ttys;
     Overrides ov;
-    ov.pty = true;
-    CHECK(plan_of("", ov).pty);
-    CHECK_FALSE(plan_of("").pty);
+    ov.pty = option;
+    return build_plan(load_profile_text(toml, "/p/test.toml", host, no_files()), ov, host).terminal;
+}
+
+}  // namespace
+
+TEST_CASE("terminal: a pty whenever stdin, stdout or stderr is a terminal, on exactly those fds") {
+    struct Case {
+        Fds ttys;
+        bool pty;
+        Fds on_pty;
+        int outer, output_fd;
+        bool raw, echo, opost, keeps_opost;
+    };
+    const Case cases[] = {
+        {{false, false, false}, false, {false, false, false}, -1, -1, false, true, true, false},
+        {{true, true, true}, true, {true, true, true}, 0, 1, true, true, true, false},
+        // echo hi | sbx -- cat: the pipe stays a pipe, the output is proxied, not processed twice
+        {{false, true, true}, true, {false, true, true}, 1, 1, false, false, false, false},
+        // sbx -- cmd >file 2>&1: typed input inside, its echo back to the terminal, which
+        // keeps its own output processing (others may write there)
+        {{true, false, false}, true, {true, false, false}, 0, 0, true, true, false, true},
+        {{false, false, true}, true, {false, false, true}, 2, 2, false, false, false, false},
+        // sbx -- cmd | grep: grep writes to the raw terminal too
+        {{true, false, true}, true, {true, false, true}, 0, 2, true, true, false, true},
+    };
+    for (const auto& c : cases) {
+        INFO("ttys " << c.ttys[0] << c.ttys[1] << c.ttys[2]);
+        for (const char* toml : {"", "pty = \"auto\"\n", "interactive = true\n"}) {
+            INFO("profile: " << toml);
+            const TerminalPlan t = terminal_of(toml, c.ttys);
+            CHECK(t.pty == c.pty);
+            CHECK(t.on_pty == c.on_pty);
+            CHECK(t.caller_tty == c.ttys);
+            CHECK(t.outer == c.outer);
+            CHECK(t.output_fd == c.output_fd);
+            CHECK(t.raw_outer == c.raw);
+            if (t.pty) CHECK(t.echo == c.echo);
+            if (t.pty) CHECK(t.opost == c.opost);
+            CHECK(t.raw_keeps_opost == c.keeps_opost);
+        }
+    }
+}
+
+TEST_CASE("terminal: --pty and pty = \"always\" put all three fds on a pty, even without a terminal") {
+    for (const Fds ttys : {Fds{false, false, false}, Fds{false, true, false}, Fds{true, true, true}}) {
+        for (const auto& t : {terminal_of("", ttys, PtyMode::Always), terminal_of("pty = \"always\"\n", ttys)}) {
+            CHECK(t.pty);
+            CHECK(t.on_pty == Fds{true, true, true});
+            CHECK(t.output_fd == 1);
+            CHECK(t.raw_outer == ttys[0]);
+            CHECK(t.echo == ttys[0]);  // `echo hi | sbx --pty -- cat` prints hi once
+        }
+    }
+    const TerminalPlan none = terminal_of("", {false, false, false}, PtyMode::Always);
+    CHECK(none.outer == -1);
+    CHECK(none.opost);  // no terminal outside does the processing
+    CHECK(none.why.find("--pty") != std::string::npos);
+}
+
+TEST_CASE("terminal: --no-pty and pty = \"never\" hand the terminal over, and say what that risks") {
+    const TerminalPlan by_option = terminal_of("pty = \"always\"\n", {true, true, true}, PtyMode::Never);
+    CHECK_FALSE(by_option.pty);
+    CHECK(by_option.on_pty == Fds{false, false, false});
+    CHECK(by_option.why.find("--no-pty") != std::string::npos);
+    CHECK(by_option.why.find("holds the caller's terminal on stdin, stdout, stderr") != std::string::npos);
+    CHECK(by_option.why.find("background") != std::string::npos);
+    const TerminalPlan by_profile = terminal_of("\npty = \"never\"\n", {false, true, false});
+    CHECK_FALSE(by_profile.pty);
+    CHECK(by_profile.why.find("pty = \"never\" at /p/test.toml:2:7") != std::string::npos);
+    // The command line wins over the profile both ways.
+    CHECK(terminal_of("pty = \"never\"\n", {false, false, false}, PtyMode::Always).pty);
+    CHECK(terminal_of("pty = \"never\"\n", {true, false, false}, PtyMode::Auto).pty);
+}
+
+TEST_CASE("terminal: the decision is in --dry-run") {
+    HostFacts host = test_host();
+    host.stdio_is_tty = {true, true, false};
+    const SandboxPlan plan = build_plan(load_profile_text("", "/p/test.toml", host, no_files()), Overrides{}, host);
+    CHECK_THAT(describe(plan),
+               Catch::Contains("terminal    a new pseudo-terminal inside, proxied by sbx, as the target's stdin, "
+                               "stdout (the default, pty = \"auto\"; the caller's terminal: stdin, stdout)\n"));
+    CHECK_THAT(describe(plan_of("")),
+               Catch::Contains("terminal    none: no terminal on stdin, stdout or stderr (the default"));
 }
 
 TEST_CASE("bad hardening values are refused at their location") {

@@ -293,7 +293,7 @@ TEST_CASE("profile errors point at the offending key or value") {
         // top level
         {"bogus = 1",
          "/p/test.toml:1:1: unknown key `bogus` (expected one of: include, hostname, chdir, command, "
-         "new-session, interactive, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
+         "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
          "cgroup)"},
         {"hostname = 5", "/p/test.toml:1:12: `hostname` must be a string"},
         {"\nchdir = true", "/p/test.toml:2:9: `chdir` must be a string"},
@@ -750,7 +750,7 @@ TEST_CASE("includes: errors") {
         fs.files["/p/bad.toml"] = "\n\n  hostnme = \"x\"\n";
         CHECK(load_error("include = [\"./bad.toml\"]", fs) ==
               "/p/bad.toml:3:3: unknown key `hostnme` (expected one of: include, hostname, chdir, command, "
-              "new-session, interactive, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
+              "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
               "cgroup)");
     }
     SECTION("a missing include lists where it looked") {

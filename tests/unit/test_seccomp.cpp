@@ -65,6 +65,8 @@ size_t rules_for(const SeccompPlan& plan, const std::string& syscall) {
 
 constexpr uint64_t kNewUser = 0x10000000, kNewNs = 0x00020000, kSigchld = 17;
 constexpr uint64_t kTiocsti = 0x5412, kTioclinux = 0x541C, kTiocgwinsz = 0x5413;
+constexpr uint64_t kTiocsetd = 0x5423, kTiocexcl = 0x540C, kTiocnxcl = 0x540D, kTioccons = 0x541D;
+constexpr uint64_t kTiocgetd = 0x5424, kTiocgexcl = 0x80045440;
 
 struct Case {
     const char* syscall;
@@ -128,6 +130,18 @@ const Case kDefaultCases[] = {
     {"ioctl", {0, (uint64_t{1} << 32) | kTiocsti}, "EPERM"},  // CVE-2019-10063
     {"ioctl", {0, 0xffffffff00000000 | kTioclinux}, "EPERM"},
     {"ioctl", {0, kTiocgwinsz}, "allow"},
+    {"ioctl", {0, kTiocsetd}, "EPERM"},
+    {"ioctl", {0, (uint64_t{1} << 32) | kTiocsetd}, "EPERM"},
+    {"ioctl", {0, kTiocexcl}, "EPERM"},
+    {"ioctl", {0, 0xffffffff00000000 | kTiocexcl}, "EPERM"},
+    {"ioctl", {0, kTiocnxcl}, "EPERM"},
+    {"ioctl", {0, (uint64_t{1} << 40) | kTiocnxcl}, "EPERM"},
+    {"ioctl", {0, kTioccons}, "EPERM"},
+    {"ioctl", {0, (uint64_t{1} << 32) | kTioccons}, "EPERM"},
+    {"ioctl", {0, kTiocgetd}, "allow"},   // reading the line discipline is harmless
+    {"ioctl", {0, kTiocgexcl}, "allow"},  // so is reading the exclusive mode
+    {"ioctl", {0, 0x5401}, "allow"},      // TCGETS
+    {"ioctl", {0, 0x5402}, "allow"},      // TCSETS: a program may set its own terminal's mode
     {"personality", {0xffff}, "EPERM"},
     {"personality", {0x0040000}, "EPERM"},  // ADDR_NO_RANDOMIZE
     {"personality", {0x0400000}, "EPERM"},  // READ_IMPLIES_EXEC

@@ -1,5 +1,7 @@
-# pty.sh — interactive mode (--pty, `interactive = true`): a pseudo-terminal
-# inside the sandbox proxied to the outer terminal. Every test drives sbx
+# pty.sh — the sandbox's own terminal (by default whenever stdin, stdout or
+# stderr is a terminal; --pty, `pty = "always"` even when none is): a
+# pseudo-terminal inside the sandbox proxied to the outer terminal. What it
+# protects the outer terminal from is tests/escape/terminal.sh. Every test drives sbx
 # through a real outer pty made by tests/probe/sbx-pty-driver.c, which
 # prints the command's output on stdout and its own lines ("mode: ...",
 # "exit: N") on stderr. Sourced by tests/integration/run.sh.
@@ -56,6 +58,15 @@ else
         "Stopped.*sleep 30" "$OUT"
     check_line "--pty: ... and the shell goes on to exit 5" "exit: 5" "$ERR"
 
+    # Stopped from elsewhere (kill -STOP) while it is the foreground job: the
+    # shell gives the terminal its own mode back, as shells do; after `fg`
+    # sbx makes it raw again and input flows.
+    drive -j expect:ready signal:19 sleep:200 shell-mode mode fg sleep:300 mode send:later\\n expect:got:later \
+        wait mode -- sh -c "echo ready; read x; echo got:\$x"
+    check_eq "pty: stopped, the shell's mode back; after fg raw again; restored at the exit" \
+        "$COOKED|$RAW|$COOKED|" "$(modes)"
+    check_line "pty: ... and input reaches the target after fg" "got:later" "$OUT"
+
     drive expect:ready signal:15 wait mode -- --pty -- sh -c "echo ready; exec sleep 30 # $MARK-pty"
     check_line "--pty: sbx SIGTERMed: the target gets it (exit 143)" "exit: 143" "$ERR"
     check_match "--pty: ... and the outer terminal is restored" "$COOKED$" "$ERR"
@@ -84,8 +95,13 @@ EOF2
     NODEV=$(usr_root | profile pty-nodev)
     drive wait mode -- --pty --profile "$NODEV" -- true
     check_line "--pty without /dev in the profile: setup fails (exit 125)" "exit: 125" "$ERR"
-    check_match "... saying why" "open /dev/ptmx in the sandbox \(--pty needs" "$OUT$ERR"
+    check_match "... saying why" "open /dev/ptmx in the sandbox \(the pseudo-terminal that stands in for yours needs the profile's \[\[mount\]\] type = \"dev\" at /dev" "$OUT$ERR"
     check_match "... and the outer terminal is unchanged" "$COOKED$" "$ERR"
+    drive wait -- --profile "$NODEV" -- true
+    check_line "without /dev in the profile, on a terminal: setup fails rather than hand the terminal over (exit 125)" \
+        "exit: 125" "$ERR"
+    drive wait -- --no-pty --profile "$NODEV" -- true
+    check_line "... and runs with --no-pty (exit 0)" "exit: 0" "$ERR"
 
     drive wait -- --pty -- sh -c 'seq 1 20000'
     check_eq "--pty: output written just before the exit is all delivered (20000 lines)" \
@@ -93,8 +109,11 @@ EOF2
 
     drive wait -- --pty -- sh -c 'tty; echo x >/dev/tty && echo ctty-ok'
     check_match "--pty: the target's terminal is the sandbox's own pty (/dev/pts/0)" "^/dev/pts/0"$'\n'"x"$'\n'"ctty-ok$" "$OUT"
-    drive wait -- -- sh -c 'tty; echo x >/dev/tty || echo no-ctty'
-    check_match "control: without --pty, the target has no terminal ('not a tty', /dev/tty fails)" \
+    drive wait -- -- sh -c 'tty; echo x >/dev/tty && echo ctty-ok'
+    check_match "on a terminal, without --pty too, the target's terminal is the sandbox's own pty" \
+        "^/dev/pts/0"$'\n'"x"$'\n'"ctty-ok$" "$OUT"
+    drive wait -- --no-pty -- sh -c 'tty; echo x >/dev/tty || echo no-ctty'
+    check_match "control: with --no-pty, the target has no terminal of its own ('not a tty', /dev/tty fails)" \
         "^not a tty"$'\n'"(.*"$'\n'")?no-ctty$" "$OUT"
 
     INT=$(profile interactive <<'EOF2'

@@ -51,6 +51,13 @@ int main(int argc, char** argv) {
         const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
+        // The working-directory check first: for `cli` started in a folder of
+        // sockets (or the home folder) its error says what to do instead.
+        const bool has_workdir =
+            std::any_of(plan.mounts.begin(), plan.mounts.end(), [](const auto& op) { return op.workdir; });
+        const auto shared = has_workdir ? sbx::core::shared_folders(host, sbx::sys::real_path)
+                                        : std::vector<sbx::core::SharedFolder>{};
+        if (has_workdir) sbx::core::check_workdir_binds(plan, shared);
         // Before anything is created on the host for the plan...
         sbx::core::check_exposure(plan, sbx::sys::real_path);
         // Only a launch may create folders on the host; the modes that print
@@ -65,8 +72,7 @@ int main(int argc, char** argv) {
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
-        if (std::any_of(plan.mounts.begin(), plan.mounts.end(), [](const auto& op) { return op.workdir; }))
-            sbx::core::check_workdir_binds(plan, sbx::core::shared_folders(host, sbx::sys::real_path));
+        if (has_workdir) sbx::core::check_workdir_binds(plan, shared);  // again, on the real paths
         sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
         // Only when asked what will happen: a normal launch reads no folders.

@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
         // sockets (or the home folder) its error says what to do instead.
         const bool has_workdir =
             std::any_of(plan.mounts.begin(), plan.mounts.end(), [](const auto& op) { return op.workdir; });
-        const auto shared = has_workdir ? sbx::core::shared_folders(host, sbx::sys::real_path)
-                                        : std::vector<sbx::core::SharedFolder>{};
+        const auto shared =
+            has_workdir ? sbx::core::shared_folders(host, sbx::sys::real_path) : std::vector<sbx::core::SharedFolder>{};
         if (has_workdir) sbx::core::check_workdir_binds(plan, shared);
         // Before anything is created on the host for the plan...
         sbx::core::check_exposure(plan, sbx::sys::real_path);

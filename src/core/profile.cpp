@@ -68,8 +68,8 @@ constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
-constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target",  "content", "size",    "mode",
-                                           "optional", "create", "unsafe", "workdir", "shm-size"};
+constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target", "content", "size",
+                                           "mode", "optional", "create", "unsafe", "workdir", "shm-size"};
 
 struct NamespaceKey {
     std::string_view key;

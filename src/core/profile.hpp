@@ -24,17 +24,17 @@ const char* entry_type_name(EntryType type);
 // One [[mount]] entry, variables already expanded.
 struct FsEntry {
     EntryType type = EntryType::Bind;
-    std::string source;            // bind, ro-bind, dev-bind: host path; symlink: link target
-    std::string dest;              // path inside the sandbox (as written; validated by the plan builder)
-    std::string content;           // file
-    std::optional<uint64_t> size;  // tmpfs: bytes; dev: /dev/shm's size (`shm-size`)
+    std::string source;                    // bind, ro-bind, dev-bind: host path; symlink: link target
+    std::string dest;                      // path inside the sandbox (as written; validated by the plan builder)
+    std::string content;                   // file
+    std::optional<uint64_t> size;          // tmpfs: bytes; dev: /dev/shm's size (`shm-size`)
     std::optional<uint32_t> size_percent;  // `size` / `shm-size` as "N%" of the host's memory (1..100)
-    std::optional<uint32_t> mode;  // tmpfs, dir, file
-    bool optional = false;         // bind*: skip when the source is missing
-    bool create = false;           // bind, ro-bind: create the source directory (0700) when missing
-    bool unsafe = false;           // bind*: give up the refusals of check_exposure (plan_builder.hpp)
-    bool workdir = false;          // bind, ro-bind: the working directory; refused for /, ~, /tmp, ...
-    SourceLoc loc;                 // where the entry was written
+    std::optional<uint32_t> mode;          // tmpfs, dir, file
+    bool optional = false;                 // bind*: skip when the source is missing
+    bool create = false;                   // bind, ro-bind: create the source directory (0700) when missing
+    bool unsafe = false;                   // bind*: give up the refusals of check_exposure (plan_builder.hpp)
+    bool workdir = false;                  // bind, ro-bind: the working directory; refused for /, ~, /tmp, ...
+    SourceLoc loc;                         // where the entry was written
 };
 
 // A setting that remembers where it was set, so that later checks can point at it.

@@ -70,6 +70,39 @@ static void pump(int ms) {
     reap();
 }
 
+/* Once the command has exited: what it wrote last may still be on its way to
+ * the master (the kernel moves pty data in a worker, later on a busy
+ * machine), so a poll that finds nothing then proves nothing. Our end of the
+ * slave is closed (its mode kept for "mode"): the master then reads all that
+ * is left, then EIO. Bounded, in case another process still holds the slave. */
+static struct termios final_mode;
+static int have_final_mode = 0;
+static void drain(void) {
+    if (slave >= 0) {
+        have_final_mode = tcgetattr(slave, &final_mode) == 0;
+        close(slave);
+        slave = -1;
+    }
+    double end = now() + 5;
+    while (now() < end) {
+        struct pollfd pfd = {master, POLLIN, 0};
+        int r = poll(&pfd, 1, 100);
+        if (r < 0 && errno != EINTR) return;
+        if (r <= 0) continue;
+        char buf[4096];
+        ssize_t n = read(master, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return; /* EIO: every slave fd is closed and all was read */
+        fwrite(buf, 1, (size_t)n, stdout);
+        fflush(stdout);
+        size_t room = sizeof seen - 1 - seen_len;
+        size_t take = (size_t)n < room ? (size_t)n : room;
+        memcpy(seen + seen_len, buf, take);
+        seen_len += take;
+        seen[seen_len] = 0;
+    }
+}
+
 static size_t unescape(const char* in, char* out) {
     size_t n = 0;
     for (; *in; ++in) {
@@ -109,7 +142,7 @@ static int step(const char* s) {
                 return 3;
             }
             pump(50);
-            if (exited) pump(0);
+            if (exited) drain();
             if (exited && !strstr(seen, buf)) {
                 fprintf(stderr, "driver: the command exited before \"%s\"\n", s + 7);
                 return 3;
@@ -124,8 +157,8 @@ static int step(const char* s) {
     } else if (!strncmp(s, "signal:", 7)) {
         kill(child, atoi(s + 7));
     } else if (!strcmp(s, "mode")) {
-        struct termios t;
-        if (tcgetattr(slave, &t) != 0) {
+        struct termios t = final_mode;
+        if (slave < 0 ? !have_final_mode : tcgetattr(slave, &t) != 0) {
             perror("tcgetattr");
             return 2;
         }
@@ -143,8 +176,7 @@ static int step(const char* s) {
             fprintf(stderr, "driver: the command did not exit within %g s\n", limit_s);
             return 4;
         }
-        pump(0);
-        pump(0);
+        drain();
         if (WIFEXITED(status)) fprintf(stderr, "exit: %d\n", WEXITSTATUS(status));
         else fprintf(stderr, "exit: signal %d\n", WTERMSIG(status));
     } else {
@@ -196,8 +228,9 @@ int main(int argc, char** argv) {
         perror(argv[dash + 1]);
         _exit(127);
     }
-    /* Keep `slave` open: the mode is read through it, and the command's exit
-     * is seen through waitpid, not end-of-file. */
+    /* Keep `slave` open until the command has exited (see drain): the mode
+     * is read through it, and the command's exit is seen through waitpid,
+     * not end-of-file. */
     int rc = 0;
     for (int i = first; i < dash && rc == 0; ++i) rc = step(argv[i]);
     if (rc != 0 && !exited) {

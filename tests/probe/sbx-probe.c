@@ -721,7 +721,7 @@ int main(int argc, char** argv) {
         return cmd_zombies(n);
     }
     /* sleep / await accept extra words after SECONDS, ignored, so that a
-     * test can tag the process with a unique marker for pgrep -f. */
+     * test can tag the process with a unique marker (marked_pids in tests/integration/run.sh). */
     if (!strcmp(cmd, "sleep")) {
         NEED_NUM(a1);
         sleep_ms(n * 1000);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/sanitize.sh — sbx and its unit tests built once with AddressSanitizer
-# and UndefinedBehaviorSanitizer (in their own build directory), then:
+# tests/sanitize.sh — sbx and its unit tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (clang, in their own build directory, which
+# tests/fuzz/run-fuzz.sh shares: see tests/sanitized-build.sh), then:
 #   1. the unit tests (sbx-unit, sanitized);
 #   2. the core integration suite (SBX_SUITES=core tests/integration/run.sh)
 #      against the sanitized sbx, with LeakSanitizer off.
@@ -30,15 +31,8 @@ give_up() {
 }
 
 # --- build -------------------------------------------------------------------
-# werror=false: under ASan, gcc 12 warns about maybe-uninitialized members of
-# std::function in Catch2's <regex> use, which is noise, not a finding.
-options=(-Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false)
-if [ -f "$san/build.ninja" ]; then
-  log=$(meson setup --reconfigure "$san" "${options[@]}" 2>&1) || { echo "$log" | tail -n 30; give_up "meson setup failed in $san"; }
-else
-  log=$(meson setup "$san" "${options[@]}" 2>&1) || { echo "$log" | tail -n 30; give_up "meson setup failed in $san"; }
-fi
-log=$(ninja -C "$san" sbx sbx-supervise sbx-init tests/sbx-unit 2>&1) || { echo "$log" | tail -n 40; give_up "the sanitized build failed"; }
+SBX_SANITIZE_BUILD_DIR=$san bash tests/sanitized-build.sh sbx sbx-supervise sbx-init tests/sbx-unit ||
+  give_up "the sanitized build failed"
 [ -f "$build/build.ninja" ] || give_up "no normal build in $build for sbx-probe; run ./bootstrap first"
 log=$(meson compile -C "$build" 2>&1) || { echo "$log" | tail -n 40; give_up "the normal build in $build failed"; }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # run-fuzz.sh [SECONDS] — builds the profile fuzzer (clang, libFuzzer,
-# AddressSanitizer and UndefinedBehaviorSanitizer) and runs it for SECONDS
-# (default 60), seeded with the shipped profiles and tests/fuzz/corpus.
+# AddressSanitizer and UndefinedBehaviorSanitizer, in the sanitized build
+# that tests/sanitize.sh shares: tests/sanitized-build.sh), replays the seed
+# corpus (the shipped profiles and tests/fuzz/corpus, a corpus minimised
+# from longer runs) and then fuzzes for SECONDS (default 60) more.
 #
 # Exits 0 when the run found nothing, 1 on any finding (a crash, a sanitizer
 # report, an exception other than sbx::Error, an input slower than the
@@ -9,16 +11,20 @@
 # The last line is a one-line summary starting "fuzz: PASS" or "fuzz: FAIL".
 #
 # Environment:
-#   SBX_FUZZ_BUILD_DIR  build directory (default: build-fuzz in the source tree)
+#   SBX_FUZZ_BUILD_DIR  build directory (default: SBX_SANITIZE_BUILD_DIR, else
+#                       build-sanitize in the source tree)
 #   SBX_FUZZ_ARGS       extra libFuzzer arguments (e.g. "-jobs=4 -workers=4")
 # A finding is saved as SBX_FUZZ_BUILD_DIR/artifacts/crash-* (or timeout-*,
 # oom-*, leak-*); replay it with: SBX_FUZZ_BUILD_DIR/tests/fuzz/fuzz_profile FILE
+# To grow the seed corpus after a long run (tests/fuzz/corpus stays small:
+# only inputs that add coverage are kept):
+#   FUZZER -merge=1 tests/fuzz/corpus SBX_FUZZ_BUILD_DIR/fuzz-corpus
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 src=$PWD
 
 seconds=${1:-60}
-build=${SBX_FUZZ_BUILD_DIR:-$src/build-fuzz}
+build=${SBX_FUZZ_BUILD_DIR:-${SBX_SANITIZE_BUILD_DIR:-$src/build-sanitize}}
 fuzzer=$build/tests/fuzz/fuzz_profile
 
 fail() {
@@ -27,23 +33,10 @@ fail() {
 }
 
 [[ $seconds =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || fail "usage: $0 [SECONDS]"
-command -v clang++ >/dev/null || fail "clang++ not found (./bootstrap installs clang)"
 
 # --- build (warnings are not errors here: this build looks for crashes) ----
-options=(-Dfuzz=true -Dtests=false -Dwerror=false -Db_sanitize=address,undefined -Db_lundef=false)
-if [ -f "$build/build.ninja" ]; then
-  setup=(meson setup --reconfigure "$build" "${options[@]}")
-else
-  setup=(env CC=clang CXX=clang++ meson setup "$build" "${options[@]}")
-fi
-if ! log=$("${setup[@]}" 2>&1); then
-  echo "$log" | tail -n 30
-  fail "meson setup failed in $build"
-fi
-if ! log=$(ninja -C "$build" tests/fuzz/fuzz_profile 2>&1); then
-  echo "$log" | tail -n 40
+SBX_SANITIZE_BUILD_DIR=$build bash tests/sanitized-build.sh tests/fuzz/fuzz_profile ||
   fail "the fuzz target did not build"
-fi
 
 # --- corpus: the shipped profiles and the hand-made seeds ------------------
 # libFuzzer adds what it finds to the first corpus folder: a scratch one in

@@ -10,6 +10,8 @@
 #
 # Environment: SBX_MUST_WORK=1 or CI=... turn "no unprivileged user
 # namespaces" from a skip into a failure (after bubblewrap's BWRAP_MUST_WORK).
+# SBX_LONG=1 (tests/run --long) runs the long variants: 1,000 killed
+# launches in the robustness suite instead of 200.
 #
 # Every test asserts one concrete value, observed from inside the sandbox via
 # sbx-probe (bound read-only at /probe) or from the host, and every test can
@@ -63,7 +65,7 @@ if [ "$(id -u)" -eq 0 ]; then
         bail "cannot stage the binaries and tests in $stage"
     chmod -R a+rX "$stage"
     passthrough=()
-    for v in SBX_MUST_WORK CI TERM SBX_SUITES; do
+    for v in SBX_MUST_WORK CI TERM SBX_SUITES SBX_LONG; do
         [ -n "${!v+set}" ] && passthrough+=("$v=${!v}")
     done
     # A delegated cgroup v2 subtree for the cgroup tests, where the host can give one.
@@ -87,6 +89,15 @@ if ! userns_err=$(unshare -Ur true 2>&1); then
     exit 0
 fi
 
+# Leftover processes are found by parentage (see strays below): this shell
+# runs as a child subreaper, so a process that outlives its launcher is
+# re-parented to it instead of to the host's init, where the processes of
+# every other test run of the same user end up too.
+if [ -z "${SBX_IT_SUBREAPER:-}" ]; then
+    export SBX_IT_SUBREAPER=1
+    exec "$PROBE" subreaper bash "${BASH_SOURCE[0]}" "$SBX" "$PROBE"
+fi
+
 U=$(id -u) G=$(id -g)
 : "${HOME:=$(getent passwd "$U" | cut -d: -f6)}"
 export HOME
@@ -95,7 +106,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sbx-it.XXXXXX") || bail "mktemp failed"
 PDIR=$WORK/probe                # bound read-only at /probe inside
 mkdir "$PDIR" && cp "$PROBE" "$PDIR/sbx-probe" || bail "cannot copy the probe to $PDIR"
 cd "$WORK" || bail "cd $WORK"
-MARK="sbx-it-mark-$$-$RANDOM"   # tags sandbox processes for pgrep -f
+MARK="sbx-it-mark-$$-$RANDOM"   # tags sandbox processes (marked_pids)
 SHM_KEY=$(( 0x5b000000 + ($$ % 65536) * 256 + RANDOM % 256 ))
 
 BG_PIDS=()
@@ -103,8 +114,8 @@ cleanup() {
     local p
     for p in "${BG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
     # Sandbox processes that outlived their launcher (a bug the tests look
-    # for): they carry our unique marker; end them by pid.
-    for p in $(pgrep -f -- "$MARK"); do kill -KILL "$p" 2>/dev/null; done
+    # for) were re-parented to this shell: end them by pid.
+    for p in $(strays); do kill -KILL "$p" 2>/dev/null; done
     "$PROBE" shm-remove "$SHM_KEY" >/dev/null 2>&1
     rm -rf "$WORK"
 }
@@ -266,20 +277,92 @@ wait_exit() {
         RC=$?
     fi
 }
-# gone_within SECONDS PID...: true once none of the PIDs exists.
-gone_within() {
-    local secs=$1 i p alive
-    shift
-    for ((i = 0; i <= secs * 20; i++)); do
-        alive=""
-        for p in "$@"; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
-        [ -z "$alive" ] && return 0
+# ---------------------------------------------------------------------------
+# Processes, found exactly: by parentage from a known pid, or as strays
+# re-parented to this subreaper shell; never by matching command lines (a
+# marker given to sbx is in sbx's own argv as well as in its target's).
+# ---------------------------------------------------------------------------
+# proc_stat PID: PS_STATE and PS_PPID of PID (/proc/PID/stat); false if gone.
+proc_stat() {
+    local s
+    { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+    s=${s##*) }   # after the last ')': comm may hold spaces and parentheses
+    PS_STATE=${s%% *}
+    s=${s#* }
+    PS_PPID=${s%% *}
+}
+# alive PID: PID exists and is not a zombie (an exited child not yet reaped).
+alive() { proc_stat "$1" && [ "$PS_STATE" != Z ]; }
+# children_of PID: its live children, space-separated.
+children_of() {
+    local f p out=""
+    for f in /proc/[0-9]*/stat; do
+        p=${f#/proc/} p=${p%/stat}
+        proc_stat "$p" && [ "$PS_PPID" = "$1" ] && [ "$PS_STATE" != Z ] && out+=" $p"
+    done
+    echo "${out# }"
+}
+# strays: live children of this shell that are none of its own jobs, i.e.
+# processes re-parented to it: what a sandbox left behind once its launcher
+# was gone. (Run as $(strays): that subshell is not counted.)
+strays() {
+    local p out="" own
+    own=" $(jobs -p | tr '\n' ' ') $BASHPID "
+    for p in $(children_of $$); do [[ $own == *" $p "* ]] || out+=" $p"; done
+    echo "${out# }"
+}
+# no_strays_within SECONDS: true once no stray is left (the kernel ends a
+# pid namespace's processes asynchronously after its init died); else the
+# survivors are in STRAYS.
+no_strays_within() {
+    local i
+    for ((i = 0; i <= $1 * 20; i++)); do
+        STRAYS=$(strays)
+        [ -z "$STRAYS" ] && return 0
         sleep 0.05
     done
-    SURVIVORS=$alive
     return 1
 }
-marked_pids() { pgrep -f -- "$1" | tr '\n' ' ' | sed 's/ $//'; }
+# gone_within SECONDS PID...: true once none of the PIDs is alive.
+gone_within() {
+    local secs=$1 i p live
+    shift
+    for ((i = 0; i <= secs * 20; i++)); do
+        live=""
+        for p in "$@"; do alive "$p" && live+=" $p"; done
+        [ -z "$live" ] && return 0
+        sleep 0.05
+    done
+    SURVIVORS=$live
+    return 1
+}
+# comm_within SECONDS PID NAME: true once PID's name (comm) is NAME; COMM is
+# its last name seen.
+comm_within() {
+    local i
+    for ((i = 0; i <= $1 * 20; i++)); do
+        COMM=$({ cat "/proc/$2/comm"; } 2>/dev/null)
+        [ "$COMM" = "$3" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# marked_pids MARKER: sandboxed processes (in a pid namespace other than this
+# shell's) with MARKER as one of their arguments, compared whole: not sbx
+# (whose argv holds its target's arguments), not this harness.
+marked_pids() {
+    local f p a out=""
+    local -a argv
+    for f in /proc/[0-9]*/cmdline; do
+        p=${f#/proc/} p=${p%/cmdline}
+        [[ /proc/$p/ns/pid -ef /proc/$$/ns/pid || ! -e /proc/$p/ns/pid ]] && continue
+        mapfile -d '' -t argv 2>/dev/null <"$f" || continue
+        for a in "${argv[@]:1}"; do
+            if [ "$a" = "$1" ]; then out+=" $p"; break; fi
+        done
+    done
+    echo "${out# }"
+}
 ps_of() { [ -n "$1" ] && ps -o pid,ppid,stat,args -p "${1// /,}" 2>/dev/null; }
 
 echo "# sbx: $SBX ($("$SBX" --version 2>&1 | head -n 1))"

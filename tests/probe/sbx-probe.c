@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -92,6 +93,7 @@ static int usage(void) {
         "  connect HOST PORT | listen HOST PORT SECONDS | ifaces | ifflags NAME\n"
         "  shm-create KEY | shm-remove KEY | shm-find KEY | fd-open N | fds\n"
         "  zombies N | sleep SECONDS | await SECONDS | exit N | kill-self SIGNUM\n"
+        "  subreaper COMMAND [ARG...]   (host side: exec COMMAND as a child subreaper)\n"
         "  trap-term SECONDS | trap-signal SIGNUM SECONDS\n",
         stderr);
     return 2;
@@ -719,7 +721,7 @@ int main(int argc, char** argv) {
         return cmd_zombies(n);
     }
     /* sleep / await accept extra words after SECONDS, ignored, so that a
-     * test can tag the process with a unique marker for pgrep -f. */
+     * test can tag the process with a unique marker (marked_pids in tests/integration/run.sh). */
     if (!strcmp(cmd, "sleep")) {
         NEED_NUM(a1);
         sleep_ms(n * 1000);
@@ -728,6 +730,16 @@ int main(int argc, char** argv) {
     if (!strcmp(cmd, "await")) {
         NEED_NUM(a1);
         return cmd_await(n);
+    }
+    if (!strcmp(cmd, "subreaper")) {
+        /* Host side: runs COMMAND as a child subreaper (prctl(2); the
+         * attribute survives execve), so that whatever a sandbox leaves
+         * behind is re-parented to COMMAND instead of the host's init and
+         * the test harness finds it by parentage. */
+        NEED(2);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) != 0) return fail("prctl(PR_SET_CHILD_SUBREAPER)");
+        execvp(argv[2], argv + 2);
+        return fail(argv[2]);
     }
     if (!strcmp(cmd, "exit")) {
         NEED_NUM(a1);

@@ -305,30 +305,31 @@ for sig in TERM INT HUP QUIT USR1 USR2; do signal_test "$sig"; done
 F=$WORK/kill.out
 bg_sbx "$F" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe await 30 "$MARK-kill"
 if wait_line "$F" '^ready$' 10 "$BG_PID"; then
-    # The target carries the marker; sbx and init have become sbx-supervise
-    # and are found by parentage: target -> init -> sbx.
-    TARGET=$(marked_pids "$MARK-kill")
-    INIT=$(ps -o ppid= -p "${TARGET%% *}" 2>/dev/null | tr -d ' ')
+    # Found by parentage: sbx -> init -> target (sbx and init become
+    # sbx-supervise and sbx-init; the marker is in sbx's argv too).
+    INIT=$(children_of "$BG_PID")
+    TARGET=$(children_of "${INIT:-none}")
     BEFORE="$TARGET $INIT"
     check_match "sanity: the sandbox's processes are visible (target and init, a child of sbx)" \
         "^[0-9]+ [0-9]+\$" "$BEFORE"
-    check_eq "sanity: init's parent is sbx" "$BG_PID" "$(ps -o ppid= -p "${INIT:-0}" 2>/dev/null | tr -d ' ')"
+    check_eq "sanity: init's child is the sandboxed process that carries the marker" \
+        "${TARGET:-none}" "$(marked_pids "$MARK-kill")"
     # A sandbox still running after the launcher's first 50 ms is watched by
     # the small supervisors: the launcher has exec'd sbx-supervise, and PID 1
     # sbx-init (what keeps sbx's resident memory below bubblewrap's).
-    sleep 0.3
-    check_eq "after 50 ms the launcher has become sbx-supervise" "sbx-supervise" \
-        "$(ps -o comm= -p "$BG_PID" 2>/dev/null | tr -d ' ')"
-    check_eq "the sandbox's PID 1 is sbx-init" "sbx-init" "$(ps -o comm= -p "${INIT:-0}" 2>/dev/null | tr -d ' ')"
+    comm_within 5 "$BG_PID" sbx-supervise
+    check_eq "after 50 ms the launcher has become sbx-supervise" "sbx-supervise" "$COMM"
+    comm_within 5 "${INIT:-none}" sbx-init
+    check_eq "the sandbox's PID 1 is sbx-init" "sbx-init" "$COMM"
     kill -KILL "$BG_PID"
     wait "$BG_PID" 2>/dev/null
     # shellcheck disable=SC2086
-    if gone_within 5 $BEFORE && [ -z "$(marked_pids "$MARK-kill")" ]; then
+    if gone_within 5 $BEFORE && no_strays_within 5; then
         ok "SIGKILL to sbx leaves no sandbox process behind"
     else
         not_ok "SIGKILL to sbx leaves no sandbox process behind" \
-            "still alive 5 s later: ${SURVIVORS:-} $(marked_pids "$MARK-kill")" \
-            "$(ps_of "$(marked_pids "$MARK-kill")")"
+            "still alive 5 s later: ${SURVIVORS:-} ${STRAYS:-}" \
+            "$(ps_of "${SURVIVORS:-} ${STRAYS:-}")"
     fi
 else
     wait_exit "$BG_PID" 1
@@ -342,9 +343,9 @@ ELAPSED=$((SECONDS - START))
 check_rc "a target that leaves a background process behind: its status (7) is forwarded" 7
 check_true "...and sbx returns promptly, without waiting for the leftover (took ${ELAPSED}s)" \
     "sbx took ${ELAPSED}s" test "$ELAPSED" -lt 10
-sleep 0.2
-LEFT=$(marked_pids "$MARK-left")
-check_eq "no sandbox process is left behind after a run" "" "$LEFT"
+# Whatever outlives sbx is re-parented to this (subreaper) shell.
+no_strays_within 2
+check_eq "no sandbox process is left behind after a run" "" "$STRAYS$(marked_pids "$MARK-left")"
 
 # ---------------------------------------------------------------------------
 # --dry-run and error reporting

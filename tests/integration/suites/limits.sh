@@ -76,8 +76,8 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check_rc "timeout: a target that ignores SIGTERM is killed after kill-after: exit 124" 124
 check_true "timeout: ... after about timeout + kill-after = 2 s (took $ms ms)" "expected 1.9-3.5 s" \
     test "$ms" -ge 1900 -a "$ms" -lt 3500
-left=$(marked_pids "$MARK-to")
-check_eq "timeout: no process of the sandbox is left behind" "" "$left"
+no_strays_within 2
+check_eq "timeout: no process of the sandbox is left behind" "" "$STRAYS"
 
 run_sbx --profile "$TO" -- sh -c 'exit 3'
 check_rc "control: a target that ends before the timeout exits with its own status (3)" 3

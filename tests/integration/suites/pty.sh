@@ -132,6 +132,6 @@ EOF2
     check_rc "--pty with stdin from a file: end of input reaches the target as end-of-file (cat exits 0)" 0
     check_match "... and the line came through" "line-one" "$OUT"
 
-    left=$(marked_pids "$MARK-pty")
-    check_eq "pty: no process of the sandbox is left behind" "" "$left"
+    no_strays_within 2
+    check_eq "pty: no process of the sandbox is left behind" "" "$STRAYS"
 fi

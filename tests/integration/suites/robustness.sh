@@ -3,27 +3,32 @@
 # (no process, no mount, no file); a caller that ignores SIGCHLD or blocks
 # every signal still gets the right exit status; many launches sharing one
 # persistent home do not collide. Sourced by tests/integration/run.sh, which
-# provides the TAP helpers. Takes about a minute.
+# provides the TAP helpers. Takes about 20 s (a minute with SBX_LONG=1, which
+# tests/run --long sets: 1,000 killed launches instead of 200).
 
 # Files of the test user in the places a launcher could leave some behind:
 # temporary folders, the home folder (which holds sbx's config and data
-# folders) and the runtime folder. The harness's own $WORK is left out.
+# folders) and the runtime folder. The harness's own $WORK is left out, and
+# so is what other runs of this harness as the same user (concurrent ones
+# too: a shared machine) create, all named sbx-it*: sbx names nothing so.
 rb_snapshot_files() {
     local places=(/tmp /var/tmp /dev/shm "$HOME")
     [ -d "${XDG_RUNTIME_DIR:-/run/user/$U}" ] && places+=("${XDG_RUNTIME_DIR:-/run/user/$U}")
-    find "${places[@]}" -maxdepth 4 -user "$U" -not -path "$WORK" -not -path "$WORK/*" 2>/dev/null | sort
+    find "${places[@]}" -maxdepth 4 -user "$U" -not -path "$WORK" -not -path "$WORK/*" \
+        -not -path '*/sbx-it[.-]*' 2>/dev/null | sort
 }
 # The host's mounts as seen from here (mount point and source).
 rb_snapshot_mounts() { awk '{print $5, $(NF-1)}' /proc/self/mountinfo | sort; }
 
 # ---------------------------------------------------------------------------
-# 1,000 launches SIGKILLed 0-50 ms after they started (and 100 more later)
+# 200 launches (1,000 with tests/run --long) SIGKILLed 0-50 ms after they
+# started, and 100 more later
 # ---------------------------------------------------------------------------
-# A sleep of a duration no other process uses marks every process of a run:
-# sbx and its init carry it in their command line, the target is that sleep.
+# A sleep of a duration no other process uses: what every launch runs.
 RB_DUR="300.$(date +%N)$$"
 RB_UP=$WORK/rb-up            # one line per launch whose target got to run
-RB_LAUNCHES=1000
+RB_LAUNCHES=200
+[ "${SBX_LONG:-0}" = 1 ] && RB_LAUNCHES=1000
 RB_PARALLEL=8
 : >"$RB_UP"
 
@@ -61,14 +66,12 @@ echo "# $RB_LAUNCHES launches killed after 0-50 ms and 100 after 50-500 ms in ${
     "the target had started in $rb_up_early and $((rb_up - rb_up_early)) of them"
 RB_LAUNCHES=$((RB_LAUNCHES + 100))
 
-# The kernel finishes off a killed launcher's sandbox asynchronously (the
-# init dies by PR_SET_PDEATHSIG, then its pid namespace): allow it time.
-rb_left=""
-for ((rb_i = 0; rb_i < 200; rb_i++)); do
-    rb_left=$(pgrep -u "$U" -f -- "$RB_DUR" | tr '\n' ' ')
-    [ -z "$rb_left" ] && break
-    sleep 0.05
-done
+# A process that outlives its killed launcher is re-parented to this
+# (subreaper) shell. The kernel finishes off a killed launcher's sandbox
+# asynchronously (the init dies by PR_SET_PDEATHSIG, then its pid
+# namespace): allow it time.
+no_strays_within 10
+rb_left=$STRAYS
 check_eq "$RB_LAUNCHES launchers SIGKILLed at random moments: no process of theirs is left after 10 s" "" "$rb_left"
 [ -n "$rb_left" ] && diag "$(ps -o pid,ppid,stat,etime,args -p "${rb_left// /,}" 2>/dev/null | head -n 20)"
 check_true "control: the kills landed both before and after the target started (it ran in $rb_up of $RB_LAUNCHES)" \
@@ -81,22 +84,16 @@ check_eq "$RB_LAUNCHES launchers SIGKILLed: no file appeared or vanished in /tmp
     "" "$(diff <(echo "$rb_files_before") <(echo "$rb_files_after") | grep '^[<>]' | head -n 20)"
 for rb_p in $rb_left; do kill -KILL "$rb_p" 2>/dev/null; done
 
-# Control for the process check: a launch that is not killed is seen running.
-"$SBX" -- sleep "$RB_DUR" </dev/null >/dev/null 2>&1 &
-rb_pid=$!
-BG_PIDS+=("$rb_pid")
-rb_seen=""
-for ((rb_i = 0; rb_i < 100; rb_i++)); do
-    rb_seen=$(pgrep -u "$U" -f -- "^sleep $RB_DUR\$")
-    [ -n "$rb_seen" ] && break
-    sleep 0.05
-done
-check_true "control: the marker finds a live sandbox's target (pgrep -f 'sleep $RB_DUR')" \
-    "the orphan check would not have seen a surviving target" test -n "$rb_seen"
-kill -KILL "$rb_pid" 2>/dev/null
-wait "$rb_pid" 2>/dev/null
-check_true "control: killing that launcher ends its target too" "still running: $(marked_pids "$RB_DUR")" \
-    gone_within 5 $rb_seen
+# Control for the process check: a running sandbox whose launcher lost its
+# parent (a subshell that exits at once) is seen as a stray.
+( "$SBX" -- sh -c "echo up; exec sleep $RB_DUR" </dev/null >"$WORK/rb-ctl" 2>/dev/null & )
+wait_line "$WORK/rb-ctl" '^up$' 10
+rb_seen=$(strays)
+check_true "control: the stray check finds a live sandbox whose launcher was orphaned (${rb_seen:-nothing})" \
+    "the orphan check would not have seen a surviving sandbox" test -n "$rb_seen"
+for rb_p in $rb_seen; do kill -KILL "$rb_p" 2>/dev/null; done
+check_true "control: killing that launcher ends its sandbox too" "still running: ${STRAYS:-}" \
+    no_strays_within 5
 
 # ---------------------------------------------------------------------------
 # Callers with odd signal dispositions

@@ -103,7 +103,8 @@ public:
             if (++listed_ > kMaxListedRules)
                 throw Error(ErrorKind::Usage,
                             "landlock: more than " + std::to_string(kMaxListedRules) +
-                                " entries to make executable one by one beside the writable mounts under " + dir +
+                                " entries to make executable one by one beside the writable mounts under " +
+                                printable(dir) +
                                 " (a writable mount under a read-only bind makes Landlock grant execute entry by "
                                 "entry); mount it elsewhere");
             grants_.add(child, kLandlockRead | kLandlockExecute, true);

@@ -14,7 +14,7 @@ FsEntry parse_bind_option(EntryType type, const std::string& option, const std::
     size_t colon = value.find(':');
     std::string source = value.substr(0, colon);
     if (source.empty())
-        throw Error(ErrorKind::Usage, option + " \"" + value + "\": the source is empty (expected SRC[:DST])");
+        throw Error(ErrorKind::Usage, option + " " + quoted(value) + ": the source is empty (expected SRC[:DST])");
 
     FsEntry entry;
     entry.type = type;
@@ -25,7 +25,7 @@ FsEntry parse_bind_option(EntryType type, const std::string& option, const std::
         entry.dest = value.substr(colon + 1);
         if (entry.dest.empty())
             throw Error(ErrorKind::Usage,
-                        option + " \"" + value + "\": the destination after ':' is empty (expected SRC[:DST])");
+                        option + " " + quoted(value) + ": the destination after ':' is empty (expected SRC[:DST])");
     }
     entry.loc = SourceLoc{"command line " + option};  // as the cli does for --tmpfs
     return entry;

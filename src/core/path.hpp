@@ -34,4 +34,8 @@ std::string parent_path(std::string_view normalised);
 // anything past 200 bytes elided ("...(4200 bytes)").
 std::string printable(std::string_view text);
 
+// printable(text) in double quotes: how user text (a path, a syscall name,
+// a profile string) enters an error message.
+std::string quoted(std::string_view text);
+
 }  // namespace sbx::core

@@ -148,8 +148,8 @@ public:
             // The same entry read twice (a profile included along two paths,
             // say "default" and "cli", which includes it too) is no duplicate.
             if (file != "command line" && same.origin != op.origin && same.origin.starts_with(file + ":"))
-                throw Error(ErrorKind::Usage,
-                            op.origin + ": duplicate destination " + op.dest + " (first at " + same.origin + ")");
+                throw Error(ErrorKind::Usage, op.origin + ": duplicate destination " + printable(op.dest) +
+                                                  " (first at " + same.origin + ")");
             mounts_[it->second].reset();
         }
         index_[op.dest] = mounts_.size();
@@ -173,7 +173,7 @@ std::vector<std::string> checked_caps(const std::vector<Located<std::string>>& n
     std::vector<std::string> out;
     for (const auto& name : names) {
         const std::optional<int> number = capability_number(name.value);
-        if (!number) fail_at(name.loc, "unknown capability \"" + name.value + "\" (see capabilities(7))");
+        if (!number) fail_at(name.loc, "unknown capability " + quoted(name.value) + " (see capabilities(7))");
         std::string canonical = capability_name(*number);
         if (std::find(out.begin(), out.end(), canonical) == out.end()) out.push_back(canonical);
     }
@@ -356,7 +356,8 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         } else {
             // Only a profile entry can be made optional; say how.
             const bool from_profile = op.origin.rfind("command line", 0) != 0;
-            throw Error(ErrorKind::Usage, op.origin + ": bind source " + op.source + ": No such file or directory" +
+            throw Error(ErrorKind::Usage, op.origin + ": bind source " + printable(op.source) +
+                                              ": No such file or directory" +
                                               (from_profile ? " (add `optional = true` to skip it)" : ""));
         }
     }
@@ -401,8 +402,8 @@ const char* host_tree_exposed(const std::string& source) {
         how =
             " (a compiled-in profile's entry: start sbx elsewhere, or use a copy of the profile with "
             "`unsafe = true` on the entry)";
-    throw Error(ErrorKind::Usage,
-                op.origin + ": " + mount_kind_name(op.kind) + " " + op.source + " -> " + op.dest + ": " + why + how);
+    throw Error(ErrorKind::Usage, op.origin + ": " + mount_kind_name(op.kind) + " " + printable(op.source) + " -> " +
+                                      printable(op.dest) + ": " + why + how);
 }
 
 }  // namespace

@@ -131,8 +131,6 @@ bool contains(std::span<const std::string_view> list, std::string_view item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-std::string quoted(std::string_view text) { return "\"" + printable(text) + "\""; }
-
 std::string strip_toml_suffix(std::string_view name) {
     if (name.ends_with(kTomlSuffix)) name.remove_suffix(kTomlSuffix.size());
     return std::string(name);
@@ -475,6 +473,7 @@ private:
         if (seen != state_.chain.end()) {
             std::vector<std::string> loop(seen, state_.chain.end());
             loop.push_back(found->path);
+            for (auto& file : loop) file = printable(file);
             fail_at(spec.loc, "include loop: " + join(loop, " -> "));
         }
         if (state_.chain.size() > kMaxIncludeDepth)
@@ -782,7 +781,7 @@ private:
         const std::string type_name = quoted(entry_type_name(type));
         for (auto&& [key, node] : table) {
             if (key.str() == "type" || contains(rule.allowed, key.str())) continue;
-            fail_at(at(key), "`mount." + std::string(key.str()) + "` is not allowed for type " + type_name +
+            fail_at(at(key), "`mount." + printable(key.str()) + "` is not allowed for type " + type_name +
                                  " (allowed: " + join(rule.allowed, ", ") + ")");
         }
         for (std::string_view key : rule.required)

@@ -7,6 +7,8 @@
 // so a typo in a profile is an error and never a rule that matches nothing.
 #include "core/seccomp_policy.hpp"
 
+#include "core/path.hpp"
+
 #include <seccomp.h>
 
 #include <algorithm>
@@ -242,8 +244,6 @@ bool known_syscall(const std::string& name) {
     return !name.empty() && seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR;
 }
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
 void check_syscall(const Located<std::string>& entry, const std::string& name, const char* key) {
     if (!known_syscall(name)) fail_at(entry.loc, "unknown system call " + quoted(name) + " in `" + key + "`");
 }
@@ -384,8 +384,17 @@ std::string seccomp_plan_key(const SeccompPlan& plan) {
         case SeccompAction::Kill: key += " kill"; break;
         case SeccompAction::Log: key += " log"; break;
         }
-        for (const auto& c : rule.conditions)
-            key += " " + std::to_string(c.arg) + ":" + std::to_string(c.mask) + ":" + std::to_string(c.value);
+        // Appended piece by piece: `" " + std::to_string(...)` (a literal
+        // plus a temporary string) draws a -Wrestrict false positive from
+        // GCC 12 at -O3, which the release buildtype uses.
+        for (const auto& c : rule.conditions) {
+            key += ' ';
+            key += std::to_string(c.arg);
+            key += ':';
+            key += std::to_string(c.mask);
+            key += ':';
+            key += std::to_string(c.value);
+        }
         key += "\n";
     }
     return key;

@@ -31,8 +31,8 @@ void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder
         });
         if (hit == shared.end()) continue;
         const std::string held = hit->path == op.source           ? "it"
-                                 : is_under(hit->path, op.source) ? "it contains " + hit->path + ", which"
-                                                                  : "it lies in " + hit->path + ", which";
+                                 : is_under(hit->path, op.source) ? "it contains " + printable(hit->path) + ", which"
+                                                                  : "it lies in " + printable(hit->path) + ", which";
         throw Error(ErrorKind::Usage,
                     plan.profile_name + ": refusing to bind " + printable(op.source) +
                         (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: " + held +

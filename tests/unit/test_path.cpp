@@ -149,6 +149,9 @@ TEST_CASE("parse_bind_option") {
             {"", "--bind \"\": the source is empty (expected SRC[:DST])"},
             {":/b", "--bind \":/b\": the source is empty (expected SRC[:DST])"},
             {"/a:", "--bind \"/a:\": the destination after ':' is empty (expected SRC[:DST])"},
+            // User text is escaped: the message stays one line.
+            {":/b\n/c", "--bind \":/b\\n/c\": the source is empty (expected SRC[:DST])"},
+            {"/a\x1b[2J:", "--bind \"/a\\x1b[2J:\": the destination after ':' is empty (expected SRC[:DST])"},
         };
         for (const Case& c : cases) {
             INFO("value: " << c.value);

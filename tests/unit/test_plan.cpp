@@ -243,6 +243,17 @@ create = true
         CHECK(e.kind() == ErrorKind::Usage);
         CHECK_THAT(std::string(e.what()), Catch::StartsWith("/p/test.toml:2:1: bind source /nowhere: No such file"));
     }
+    // Control characters in a path are escaped (a newline is refused earlier,
+    // by the path check): the message stays one line, no escape sequence
+    // reaches the terminal.
+    SandboxPlan odd = plan_of("\n[[mount]]\ntype = \"bind\"\nsource = \"/no\\rwhere\\u001b[2J\"\ndest = \"/x\"\n");
+    try {
+        check_sources(odd, resolve);
+        FAIL("a missing source was accepted");
+    } catch (const Error& e) {
+        CHECK_THAT(std::string(e.what()),
+                   Catch::StartsWith("/p/test.toml:2:1: bind source /no\\x0dwhere\\x1b[2J: No such file"));
+    }
 }
 
 TEST_CASE("describe shows every part of the plan") {
@@ -454,6 +465,8 @@ TEST_CASE("terminal: the decision is in --dry-run") {
 TEST_CASE("bad hardening values are refused at their location") {
     CHECK(usage_error_of("[capabilities]\nkeep = [\"CAP_NOPE\"]\n") ==
           "/p/test.toml:2:9: unknown capability \"CAP_NOPE\" (see capabilities(7))");
+    CHECK(usage_error_of("[capabilities]\nkeep = [\"CAP_\\nNOPE\\u0001\"]\n") ==
+          "/p/test.toml:2:9: unknown capability \"CAP_\\nNOPE\\x01\" (see capabilities(7))");
     CHECK_THAT(usage_error_of("[limits]\nnofile = -1\n"),
                Catch::StartsWith("/p/test.toml:2:10: `limits.nofile` must be"));
     CHECK_THAT(usage_error_of("[limits]\nas = \"12bogus\"\n"), Catch::StartsWith("/p/test.toml:2:6: invalid size"));

@@ -338,6 +338,18 @@ TEST_CASE("seccomp: bad names, forms and errnos are errors at the entry", "[secc
     }
 }
 
+TEST_CASE("seccomp: a name or entry with a newline or control character is escaped in the error", "[seccomp]") {
+    // The message stays one line: the user's text cannot forge a second one.
+    CHECK(error_of("[seccomp]\nallow = [\"re\\nad\"]\n") ==
+          "/p/test.toml:2:10: unknown system call \"re\\nad\" in `seccomp.allow`");
+    CHECK(error_of("[seccomp]\ndeny = [\"keyctl\\u0007\"]\n") ==
+          "/p/test.toml:2:9: unknown system call \"keyctl\\x07\" in `seccomp.deny`");
+    CHECK(error_of("[seccomp]\ndeny = [\"keyctl:E\\nX\"]\n") ==
+          "/p/test.toml:2:9: unknown errno \"E\\nX\" in `seccomp.deny` entry \"keyctl:E\\nX\" (use a name such as "
+          "EPERM, EACCES, ENOSYS, or \"kill\")");
+    CHECK(error_of("[seccomp]\ndeny = [\"a:b:\\u001b[2J\"]\n").find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("seccomp: errno names", "[seccomp]") {
     CHECK(errno_number("EPERM") == EPERM);
     CHECK(errno_number("EACCES") == EACCES);

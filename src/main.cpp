@@ -40,9 +40,11 @@ void report_bind_sockets(const sbx::core::SandboxPlan& plan, uint32_t uid) {
 int main(int argc, char** argv) {
     sbx::log::init(false);
     try {
-        const sbx::core::HostFacts host = sbx::sys::read_host_facts();
+        // The command line first: --help and --version need no host facts
+        // (and work in a deleted working directory).
         sbx::cli::Options options;
-        if (int status = sbx::cli::parse(argc, argv, host.cwd, options); status >= 0) return status;
+        if (int status = sbx::cli::parse(argc, argv, sbx::sys::current_dir, options); status >= 0) return status;
+        const sbx::core::HostFacts host = sbx::sys::read_host_facts();
         if (options.verbose) sbx::log::init(true);
 
         const auto reader = sbx::sys::profile_reader();

@@ -6,16 +6,32 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <tuple>
 
 #include "config.h"
 
 namespace sbx::cli {
+namespace {
 
-int parse(int argc, char** argv, const std::string& cwd, Options& options) {
+// CLI11 (2.1) lists positionals in the usage line, and COMMAND is not one
+// (prefix_command() hands the rest over): "Usage: sbx [OPTIONS] [COMMAND [ARG...]]".
+class Formatter : public CLI::Formatter {
+public:
+    std::string make_usage(const CLI::App* app, std::string name) const override {
+        std::string usage = CLI::Formatter::make_usage(app, std::move(name));
+        while (!usage.empty() && usage.back() == '\n') usage.pop_back();
+        return usage + " [COMMAND [ARG...]]\n";
+    }
+};
+
+}  // namespace
+
+int parse(int argc, char** argv, const std::function<std::string()>& cwd, Options& options) {
     CLI::App app{"Run COMMAND in a rootless sandbox described by a TOML profile (see sbx(1), sbx.toml(5)).", "sbx"};
     app.prefix_command();  // stop at the first positional: it and the rest are COMMAND [ARG...]
     app.set_version_flag("--version", std::string("sbx ") + SBX_VERSION);
+    app.formatter(std::make_shared<Formatter>());
     app.get_formatter()->column_width(28);
     app.footer(
         "The first word that is not an option starts COMMAND [ARG...]; after \"--\" every word does.\n"
@@ -48,7 +64,8 @@ int parse(int argc, char** argv, const std::string& cwd, Options& options) {
              std::tuple{"--ro-bind", core::EntryType::RoBind, "Bind host SRC read-only at DST"},
          }) {
         add_repeatable(name, "SRC[:DST]", help, [&ov, &cwd, name = name, type = type](const std::string& value) {
-            ov.mounts.push_back(core::parse_bind_option(type, name, value, cwd));
+            const bool relative = !value.empty() && value.front() != '/';
+            ov.mounts.push_back(core::parse_bind_option(type, name, value, relative ? cwd() : std::string("/")));
         });
     }
     add_repeatable("--tmpfs", "DST", "A fresh tmpfs at DST", [&ov](const std::string& dest) {

@@ -1,6 +1,7 @@
 // cli.hpp — argv -> Options, with CLI11.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "core/overrides.hpp"
@@ -18,6 +19,8 @@ struct Options {
 
 // Parses argv. Returns the exit status to leave with (0 after --help or
 // --version, 2 after a usage error, already printed), or -1 to go on.
-int parse(int argc, char** argv, const std::string& cwd, Options& options);
+// `cwd` is called only when a relative --bind/--ro-bind source needs it, so
+// that --help and --version work in a deleted working directory.
+int parse(int argc, char** argv, const std::function<std::string()>& cwd, Options& options);
 
 }  // namespace sbx::cli

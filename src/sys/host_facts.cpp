@@ -58,6 +58,18 @@ std::vector<std::string> profile_links(const std::string& dir) {
 
 }  // namespace
 
+std::string current_dir() {
+    char buf[4096];
+    if (::getcwd(buf, sizeof buf) == nullptr) {
+        const int err = errno;
+        throw Error(ErrorKind::Setup,
+                    std::string("the current directory cannot be read (getcwd: ") + std::strerror(err) +
+                        "): it was deleted or is out of reach; cd to an existing directory and start sbx again",
+                    err);
+    }
+    return buf;
+}
+
 core::HostFacts read_host_facts() {
     core::HostFacts host;
     host.uid = ::getuid();
@@ -78,9 +90,7 @@ core::HostFacts read_host_facts() {
     if (host.user.empty()) host.user = env_or(host, "USER", std::to_string(host.uid));
     if (host.home.empty()) host.home = env_or(host, "HOME", "/");
 
-    char buf[4096];
-    if (::getcwd(buf, sizeof buf) == nullptr) throw_errno("getcwd");
-    host.cwd = buf;
+    host.cwd = current_dir();
 
     for (int fd = 0; fd < 3; ++fd) host.stdio_is_tty[static_cast<size_t>(fd)] = ::isatty(fd) == 1;
     if (struct sysinfo info{}; ::sysinfo(&info) == 0) host.mem_total = uint64_t{info.totalram} * info.mem_unit;

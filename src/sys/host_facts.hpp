@@ -9,6 +9,10 @@
 namespace sbx::sys {
 
 core::HostFacts read_host_facts();
+// The absolute path of the working directory. When it cannot be read (it
+// was deleted, or an ancestor is not searchable) a one-line error says so
+// and what to do: sbx never guesses another directory to bind or chdir to.
+std::string current_dir();
 core::FileReader file_reader();
 // Reads profile files: their text, or the errno that stopped it, with the
 // owner, mode and type of the file opened (symlinks followed).

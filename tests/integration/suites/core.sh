@@ -20,6 +20,33 @@ run_sbx --version
 check_rc "--version exits 0" 0
 run_sbx --sbx-it-no-such-option -- true
 check_rc "an unknown option exits 2" 2
+run_sbx --help
+check_match "--help: the usage line shows COMMAND" "Usage: sbx \[OPTIONS\] \[COMMAND \[ARG\.\.\.\]\]" "$OUT"
+# In a deleted working directory: --help and --version need no host facts;
+# a launch fails with one clear line. The control: the same launch works
+# once the directory exists.
+mkdir "$WORK/gone"
+run_in_gone() {
+    LAST_CMD="(cwd deleted) sbx $*"
+    (cd "$WORK/gone" && rmdir "$WORK/gone" && exec timeout -k 5 "$LIMIT" "$SBX" "$@") \
+        >"$WORK/out" 2>"$WORK/err" </dev/null
+    RC=$?
+    OUT=$(cat "$WORK/out") ERR=$(cat "$WORK/err")
+    mkdir -p "$WORK/gone"
+}
+run_in_gone --help
+check_rc "deleted working directory: --help exits 0" 0
+check_match "deleted working directory: --help prints the usage" "^Usage: sbx " "$(sed -n 2p <<<"$OUT")"
+run_in_gone --version
+check_match "deleted working directory: --version prints the version" "^sbx [0-9]+\.[0-9]+" "$OUT"
+check_rc "deleted working directory: --version exits 0" 0
+run_in_gone -- true
+check_rc "deleted working directory: a launch exits 125" 125
+check_match "deleted working directory: a launch says so in one line" \
+    "^sbx: the current directory cannot be read \(getcwd: No such file or directory\).*cd to an existing directory" "$ERR"
+check_eq "deleted working directory: the error is one line" 1 "$(wc -l <<<"$ERR")"
+run_sbx_via sh -c 'cd "$0" && exec "$@"' "$WORK/gone" -- -- true
+check_rc "control: the same launch in an existing directory exits 0" 0
 run_sbx --ro-bind "$PDIR:/probe" /probe/sbx-probe hostname --hostname sbx-it-x
 check_eq "the first non-option word ends option parsing (later words are the command's)" sandbox "$OUT"
 run_sbx -- -sbx-it-dash

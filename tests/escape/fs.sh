@@ -8,10 +8,25 @@ for path in /usr/bin/sbx-escape /etc/ld.so.cache /etc/passwd /bin/sbx-escape /ne
     sp -- try-write "$path"
     check_eq "write to $path (read-only) fails with EROFS" EROFS "$OUT"
 done
-run_sbx -- sh -c 'chmod 0777 /etc/passwd 2>/dev/null; echo chmod=$?; chown 0:0 /etc/passwd 2>/dev/null; echo chown=$?; stat -c %a /etc/passwd'
-check_eq "chmod/chown of a read-only file fail and change nothing" "chmod=1 chown=1 644" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
-run_sbx -- sh -c 'mknod /tmp/null c 1 3 2>&1; echo rc=$?'
-check_match "mknod of a device fails" "Operation not permitted.*rc=1|rc=1" "$(tr '\n' ' ' <<<"$OUT")"
+# /etc/passwd is a file the sandbox's own user made on the root tmpfs (it is
+# theirs inside): only the read-only root stops chmod, so the error must be
+# EROFS, not any failure. The control: a copy of it in writable /tmp changes
+# mode, so the same chmod would have worked on a writable root.
+run_sbx -- sh -c 'chmod 0777 /etc/passwd; echo chmod=$?; chown "$(id -u):$(id -g)" /etc/passwd; echo chown=$?
+    stat -c %a /etc/passwd; cp /etc/passwd /tmp/p && chmod 0600 /tmp/p && stat -c control=%a /tmp/p'
+check_eq "chmod/chown of the read-only root's /etc/passwd fail and change nothing (chmod works on a copy in /tmp)" \
+    "chmod=1 chown=1 644 control=600" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
+check_eq "chmod/chown of /etc/passwd fail with EROFS (the read-only root), not for another reason" \
+    "chmod: changing permissions of '/etc/passwd': Read-only file system
+chown: changing ownership of '/etc/passwd': Read-only file system" "$ERR"
+# A device node: refused by Landlock (EACCES, no MAKE_CHAR right) or, where
+# the kernel lacks Landlock, by the kernel (EPERM: CAP_MKNOD in the initial
+# user namespace). The control: a FIFO at the same place is made, so the
+# refusal is the device's, not a missing or read-only /tmp.
+run_sbx -- sh -c 'mknod /tmp/null c 1 3 2>&1; echo rc=$?; [ -e /tmp/null ] && echo exists
+    mknod /tmp/fifo p 2>&1 && [ -p /tmp/fifo ] && echo control=fifo'
+check_match "mknod of a device fails with EACCES or EPERM (a FIFO in the same /tmp is made)" \
+    "^mknod: /tmp/null: (Permission denied|Operation not permitted) rc=1 control=fifo$" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
 
 # ---------------------------------------------------------------------------
 # /proc cannot lead out

@@ -154,7 +154,8 @@ YAMA=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)
 if [ -z "$TARGET" ]; then
     not_ok "shared: the sandboxed probe to attach to is running" "$(cat "$F" "$F.err")"
 elif [ "$YAMA" -ge 3 ]; then
-    skip "the user's host processes can ptrace the sandbox's PID 1" "Yama ptrace_scope is $YAMA (no ptrace at all)"
+    # A host fact: Yama forbids every ptrace, the control cannot run.
+    host_skip "the user's host processes can ptrace the sandbox's PID 1" "Yama ptrace_scope is $YAMA (no ptrace at all)"
 else
     INIT=$(ps -o ppid= -p "$TARGET" | tr -d ' ')
     LAST_CMD="(host) $SH_HELPER ptrace $INIT  # sbx-init of the sandbox, $(ps -o comm= -p "$INIT")"

@@ -9,7 +9,8 @@
 # that user (setpriv): a sandbox test that passes only as root proves nothing.
 #
 # Environment: SBX_MUST_WORK=1 or CI=... turn "no unprivileged user
-# namespaces" from a skip into a failure (after bubblewrap's BWRAP_MUST_WORK).
+# namespaces", and every skip not justified by a kernel or host fact (see
+# skip and host_skip), into a failure (after bubblewrap's BWRAP_MUST_WORK).
 # SBX_LONG=1 (tests/run --long) runs the long variants: 1,000 killed
 # launches in the robustness suite instead of 200.
 #
@@ -140,7 +141,20 @@ not_ok() {
     local d
     for d in "$@"; do diag "$d"; done
 }
-skip() { NUM=$((NUM + 1)); echo "ok $NUM - $1 # SKIP $2"; }
+# skip DESC REASON: a test that could not run here. Under SBX_MUST_WORK=1
+# (or CI=...; .ci/run sets it) that is a failure: CI runs every test.
+# host_skip DESC REASON: a skip that a fact of the kernel or the host
+# justifies (a comment at each call says which fact); it stays a skip under
+# SBX_MUST_WORK=1, and the closing summaries list it with its reason.
+skip() {
+    if [ "${SBX_MUST_WORK:-0}" = 1 ] || [ -n "${CI:-}" ]; then
+        not_ok "$1" "skipped, and SBX_MUST_WORK=1 turns a skip into a failure unless a kernel or host fact justifies it (host_skip): $2"
+    else
+        NUM=$((NUM + 1))
+        echo "ok $NUM - $1 # SKIP $2"
+    fi
+}
+host_skip() { NUM=$((NUM + 1)); echo "ok $NUM - $1 # SKIP $2"; }
 # What the last sbx run did, for a failure's diagnostics.
 context() {
     printf 'command: %s\nexit status: %s\nstdout: %s\nstderr: %s' \

@@ -112,7 +112,8 @@ check_true "only the sandbox's processes are visible in /proc (PID 1, the target
 if [ "$$" -gt 10 ]; then
     expect "the host's process $$ (this script) is not visible" ENOENT access "/proc/$$"
 else
-    skip "the host's process $$ (this script) is not visible" "pid $$ is too small to tell"
+    # A host fact: a pid this small could also be a sandbox pid.
+    host_skip "the host's process $$ (this script) is not visible" "pid $$ is too small to tell"
 fi
 
 sp -- zombies 200
@@ -174,7 +175,8 @@ for d in kmsg loop-control; do
     if [ -e "/dev/$d" ]; then
         expect "the host's /dev/$d is not in the sandbox's /dev" ENOENT access "/dev/$d"
     else
-        skip "the host's /dev/$d is not in the sandbox's /dev" "no /dev/$d on this host"
+        # A host fact: nothing to hide.
+        host_skip "the host's /dev/$d is not in the sandbox's /dev" "no /dev/$d on this host"
     fi
 done
 
@@ -258,9 +260,11 @@ check_eq "your /etc/passwd entry names you and your home, whatever \$HOME and \$
     "$PW_HOME $ME"$'\n'"$ME" "$OUT"
 GHOST_ID=4242
 if getent passwd "$GHOST_ID" >/dev/null; then
-    skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "uid $GHOST_ID is in the password database here"
+    # A host fact: the host's password database lists the uid.
+    host_skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "uid $GHOST_ID is in the password database here"
 elif ! unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" true 2>/dev/null; then
-    skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "unshare --map-user cannot make uid $GHOST_ID here"
+    # A host fact: the host's unshare(1) (util-linux < 2.38) cannot map the uid.
+    host_skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "unshare --map-user cannot make uid $GHOST_ID here"
 else
     HOME=/tmp/sbx-it-ghost USER=sbx-it-ghost run_sbx_via unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" \
         -- -- sh -c 'echo "$HOME $USER"; id -un; pwd'

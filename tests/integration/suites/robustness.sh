@@ -215,5 +215,6 @@ x86_64 | aarch64)
         check_eq "$s is freestanding: no program interpreter, nothing to load" 0 "$INTERP"
     done
     ;;
-*) skip "the supervisors are freestanding" "only on x86-64 and aarch64 ($(uname -m) here)" ;;
+# A host fact: the architecture (only x86-64 and aarch64 build them freestanding).
+*) host_skip "the supervisors are freestanding" "only on x86-64 and aarch64 ($(uname -m) here)" ;;
 esac

@@ -1,6 +1,8 @@
 // syscalls.cpp — see syscalls.hpp.
 #include "sys/syscalls.hpp"
 
+#include "core/path.hpp"
+
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
@@ -8,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,7 +19,14 @@
 namespace sbx::sys {
 
 void throw_errno(const std::string& what, int err) {
-    throw Error(ErrorKind::Setup, what + ": " + std::strerror(err), err);
+    // `what` holds paths (a host file may be named with a newline or an
+    // escape sequence): escaped when it has a control character, so that
+    // the message stays one line and nothing reaches the terminal raw.
+    const bool plain = std::none_of(what.begin(), what.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    });
+    throw Error(ErrorKind::Setup, (plain ? what : core::printable(what)) + ": " + std::strerror(err), err);
 }
 
 void throw_errno(const std::string& what) { throw_errno(what, errno); }

@@ -47,6 +47,16 @@ check_match "deleted working directory: a launch says so in one line" \
 check_eq "deleted working directory: the error is one line" 1 "$(wc -l <<<"$ERR")"
 run_sbx_via sh -c 'cd "$0" && exec "$@"' "$WORK/gone" -- -- true
 check_rc "control: the same launch in an existing directory exits 0" 0
+# A setup error naming a path with an escape sequence and a carriage return
+# (a mount point sbx cannot make in the read-only /usr): the path is escaped,
+# nothing raw reaches the terminal. The control: the same error for a plain
+# name, so the step does fail there.
+run_sbx --tmpfs "/usr/sbx-it-plain" -- true
+check_match "control: a tmpfs under read-only /usr fails with EROFS" \
+    "^sbx: create mount point /usr/sbx-it-plain: Read-only file system$" "$ERR"
+run_sbx --tmpfs "/usr/sbx-it"$'\e'"[2J"$'\r'"x" -- true
+check_eq "a setup error escapes the path's control characters" \
+    'sbx: create mount point /usr/sbx-it\x1b[2J\x0dx: Read-only file system' "$ERR"
 run_sbx --ro-bind "$PDIR:/probe" /probe/sbx-probe hostname --hostname sbx-it-x
 check_eq "the first non-option word ends option parsing (later words are the command's)" sandbox "$OUT"
 run_sbx -- -sbx-it-dash

@@ -43,8 +43,9 @@ check_match "init's /proc/1/exe can be neither read nor written (init is not dum
 exec 8<"$WORK"
 run_sbx -- sh -c 'ls /proc/self/fd/ | tr "\n" " "; cat /proc/self/fd/8/host-marker 2>&1 | head -n 1'
 exec 8<&-
+# The control: the listing of /proc/self/fd is there (the command ran).
 check_true "a directory fd inherited by sbx is not reachable through /proc/self/fd" "saw: $OUT" \
-    eval '! grep -q sbx-escape-host-marker <<<"$OUT"'
+    eval '[[ $OUT == "0 1 2 "* ]] && ! grep -q sbx-escape-host-marker <<<"$OUT"'
 
 # ---------------------------------------------------------------------------
 # Signals do not cross the pid namespace
@@ -55,6 +56,10 @@ BG_PIDS+=("$HOST_SLEEPER")
 run_sbx -- sh -c "kill -TERM $HOST_SLEEPER 2>&1; echo rc=\$?"
 check_true "a host process of the same user cannot be signalled from inside" "kill said: $OUT" \
     kill -0 "$HOST_SLEEPER"
+# ...because it is not there (ESRCH from the pid namespace), not because
+# kill or the sandbox failed otherwise.
+check_match "kill of a host pid from inside fails with ESRCH (the pid is not in the namespace)" \
+    "kill: No such process.*rc=1$" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
 kill "$HOST_SLEEPER" 2>/dev/null
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "config.h"
+#include "core/path.hpp"
 
 namespace sbx::cli {
 namespace {
@@ -79,7 +80,7 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
                    [&ov](const std::string& kv) {
                        auto eq = kv.find('=');
                        if (eq == std::string::npos || eq == 0)
-                           throw CLI::ValidationError("--setenv", "expects NAME=VALUE, got \"" + kv + "\"");
+                           throw CLI::ValidationError("--setenv", "expects NAME=VALUE, got " + core::quoted(kv));
                        ov.setenv.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
                    });
     add_repeatable("--unsetenv", "NAME", "Remove NAME from the target's environment",
@@ -124,7 +125,8 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
         std::cerr << "sbx: " << e.what() << "\n";
         return 2;
     } catch (const CLI::ParseError& e) {
-        std::cerr << "sbx: " << e.what() << " (see sbx --help)\n";
+        // CLI11's messages quote the arguments: escaped like every other error.
+        std::cerr << "sbx: " << core::printable(e.what()) << " (see sbx --help)\n";
         return 2;
     }
     // After parsing: --unsafe applies to every bind of the command line,
@@ -140,7 +142,7 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
         } else if (first.size() > 1 && first[0] == '-') {
             // prefix_command() also stops at an unknown option; a typo such
             // as --ro-bnd must not be run as a command.
-            std::cerr << "sbx: unknown option " << first
+            std::cerr << "sbx: unknown option " << core::printable(first)
                       << " (see sbx --help; put a command starting with '-' after --)\n";
             return 2;
         }

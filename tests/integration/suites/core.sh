@@ -57,6 +57,12 @@ check_match "control: a tmpfs under read-only /usr fails with EROFS" \
 run_sbx --tmpfs "/usr/sbx-it"$'\e'"[2J"$'\r'"x" -- true
 check_eq "a setup error escapes the path's control characters" \
     'sbx: create mount point /usr/sbx-it\x1b[2J\x0dx: Read-only file system' "$ERR"
+run_sbx --setenv "A"$'\e'"[2J" -- true
+check_eq "a command-line error escapes the option's value" \
+    'sbx: --setenv: expects NAME=VALUE, got "A\x1b[2J" (see sbx --help)' "$ERR"
+run_sbx "--sbx-it"$'\e'"[2J" -- true
+check_eq "an unknown option is escaped in its error" \
+    "sbx: unknown option --sbx-it\\x1b[2J (see sbx --help; put a command starting with '-' after --)" "$ERR"
 run_sbx --ro-bind "$PDIR:/probe" /probe/sbx-probe hostname --hostname sbx-it-x
 check_eq "the first non-option word ends option parsing (later words are the command's)" sandbox "$OUT"
 run_sbx -- -sbx-it-dash

@@ -8,9 +8,11 @@
 // and exits.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace sbx {
 
@@ -32,14 +34,25 @@ private:
     int errno_;
 };
 
+namespace core {
+std::string printable(std::string_view text);  // core/path.hpp
+}
+
 // Where a value came from, for "file:line:col: message".
 struct SourceLoc {
     std::string file;   // a path, "builtin:NAME.toml" or "command line"
     uint32_t line = 0;  // 1-based; 0 = unknown
     uint32_t column = 0;
+    // The file's name escaped when it holds a control character (a profile
+    // path is the user's text too): every message and origin stays one line.
     std::string str() const {
-        if (line == 0) return file;
-        return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+        const bool plain = std::none_of(file.begin(), file.end(), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return byte < 0x20 || byte == 0x7f;
+        });
+        std::string name = plain ? file : core::printable(file);
+        if (line == 0) return name;
+        return name + ":" + std::to_string(line) + ":" + std::to_string(column);
     }
 };
 

@@ -147,7 +147,8 @@ public:
             const MountOp& same = *mounts_[it->second];
             // The same entry read twice (a profile included along two paths,
             // say "default" and "cli", which includes it too) is no duplicate.
-            if (file != "command line" && same.origin != op.origin && same.origin.starts_with(file + ":"))
+            if (file != "command line" && same.origin != op.origin &&
+                same.origin.starts_with(SourceLoc{file}.str() + ":"))
                 throw Error(ErrorKind::Usage, op.origin + ": duplicate destination " + printable(op.dest) +
                                                   " (first at " + same.origin + ")");
             mounts_[it->second].reset();

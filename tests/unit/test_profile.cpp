@@ -606,6 +606,24 @@ size = "64M"
                Catch::StartsWith("/p/s.toml:4:12: `mount.shm-size` must be greater than 0"));
 }
 
+TEST_CASE("a profile file's name with control characters is escaped in errors and origins") {
+    const HostFacts host = sample_host();
+    const std::string file = "/p/a\x1b[2J\nb.toml";
+    CHECK(usage_error([&] { load_profile_text("bogus = 1\n", file, host, test::no_files()); }) ==
+          "/p/a\\x1b[2J\\nb.toml:1:1: unknown key `bogus` (expected one of: " +
+              usage_error([&] {
+                  load_profile_text("bogus = 1\n", "/p/s.toml", host, test::no_files());
+              }).substr(std::string("/p/s.toml:1:1: unknown key `bogus` (expected one of: ").size()));
+    // A destination written twice in that file is still found (origins are
+    // compared escaped on both sides).
+    CHECK(usage_error([&] {
+              build_plan(load_profile_text("[[mount]]\ntype = \"tmpfs\"\ndest = \"/x\"\n[[mount]]\ntype = "
+                                           "\"tmpfs\"\ndest = \"/x\"\n",
+                                           file, host, test::no_files()),
+                         Overrides{}, host);
+          }) == "/p/a\\x1b[2J\\nb.toml:4:1: duplicate destination /x (first at /p/a\\x1b[2J\\nb.toml:1:1)");
+}
+
 TEST_CASE("parse_mode") {
     const SourceLoc at{"f.toml", 2, 3};
     CHECK(parse_mode("0755", at) == 0755);

@@ -37,6 +37,10 @@ echo "sbx-escape-host-marker" >"$WORK/host-marker"
 run_sbx -- sh -c "cat /proc/1/root$WORK/host-marker 2>&1; ls /proc/1/root/ 2>&1 | head -n 1"
 check_true "/proc/1/root does not reach the host (marker unreadable)" "saw: $OUT" \
     eval '! grep -q sbx-escape-host-marker <<<"$OUT"'
+check_match "/proc/1/root: refused with EACCES (init is not dumpable), not for another reason" \
+    "^cat: /proc/1/root$WORK/host-marker: Permission denied" "$OUT"
+run_sbx --ro-bind "$WORK/host-marker:/marker" -- sh -c 'cat /proc/self/root/marker'
+check_eq "control: the marker, bound in, is read through /proc/self/root" sbx-escape-host-marker "$OUT"
 run_sbx -- sh -c 'readlink /proc/1/exe 2>&1; echo x >>/proc/1/exe 2>&1; echo rc=$?'
 check_match "init's /proc/1/exe can be neither read nor written (init is not dumpable)" \
     "Permission denied.*rc=[12]" "$(tr '\n' ' ' <<<"$ERR $OUT")"

@@ -374,15 +374,14 @@ void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const Di
         std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
 }
 
-namespace {
-
-// realpath of the deepest existing ancestor, plus the missing rest.
 std::string resolve_leniently(const std::string& path, const SourceResolver& resolve) {
     if (auto real = resolve(path)) return *real;
     if (path == "/" || path.empty()) return "/";
     const std::string parent = parent_path(path);
     return join_path(resolve_leniently(parent, resolve), path.substr(parent == "/" ? 1 : parent.size() + 1));
 }
+
+namespace {
 
 // What a bind of the host's `source` would hand the sandbox, or nullptr.
 const char* host_tree_exposed(const std::string& source) {

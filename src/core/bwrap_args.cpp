@@ -4,14 +4,10 @@
 
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace sbx::core {
 namespace {
-
-std::string octal(uint32_t mode) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0%o", mode);
-    return buf;
-}
 
 void add(std::vector<std::string>& args, std::initializer_list<std::string> words) {
     args.insert(args.end(), words.begin(), words.end());

@@ -10,11 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "core/kinds.hpp"
+
 namespace sbx::core {
-
-enum class MountKind { Bind, RoBind, DevBind, Tmpfs, Proc, Dev, Mqueue, Dir, Symlink, File };
-
-const char* mount_kind_name(MountKind kind);
 
 struct MountOp {
     MountKind kind = MountKind::Bind;
@@ -93,8 +91,6 @@ struct LandlockPlan {
     std::vector<LandlockPath> paths;
 };
 
-enum class Rlimit { Nofile, Nproc, As, Cpu, Fsize, Core, Stack, Memlock };
-const char* rlimit_name(Rlimit resource);
 struct RlimitSetting {
     Rlimit resource = Rlimit::Nofile;
     uint64_t value = 0;  // soft and hard

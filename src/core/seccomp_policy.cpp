@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <functional>
 
+#include "core/text.hpp"
+
 namespace sbx::core {
 namespace {
 
@@ -241,8 +243,6 @@ bool known_syscall(const std::string& name) {
     // that exists on another ABI of the filter (stime on x86-64).
     return !name.empty() && seccomp_syscall_resolve_name(name.c_str()) != __NR_SCMP_ERROR;
 }
-
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 void check_syscall(const Located<std::string>& entry, const std::string& name, const char* key) {
     if (!known_syscall(name)) fail_at(entry.loc, "unknown system call " + quoted(name) + " in `" + key + "`");

@@ -28,6 +28,7 @@
 #include <cerrno>
 
 #include "core/path.hpp"
+#include "core/text.hpp"
 #include "log/log.hpp"
 #include "sys/mount_api.hpp"
 #include "sys/syscalls.hpp"
@@ -47,12 +48,6 @@ constexpr const char* kNewRoot = "/newroot";
 constexpr uint64_t kInRoot = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 // Host sources were resolved before clone(); no symlink may appear since.
 constexpr uint64_t kNoSymlinks = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-
-std::string octal_mode(uint32_t mode) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0%o", mode);
-    return buf;
-}
 
 std::string relative(const std::string& absolute) { return absolute == "/" ? "." : absolute.substr(1); }
 
@@ -230,7 +225,7 @@ void apply(const Tree& tree, const MountOp& op) {
     case MountKind::RoBind:
     case MountKind::DevBind: bind_mount(tree, op); break;
     case MountKind::Tmpfs: {
-        std::vector<std::pair<std::string, std::string>> options{{"mode", octal_mode(op.mode)}};
+        std::vector<std::pair<std::string, std::string>> options{{"mode", core::octal(op.mode)}};
         if (op.size) options.emplace_back("size", std::to_string(*op.size));
         mount_new(tree, "tmpfs", op.dest, options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         break;

@@ -32,6 +32,7 @@ std::string describe_op(const MountOp& op) {
     case MountKind::Bind:
     case MountKind::RoBind:
     case MountKind::DevBind:
+    case MountKind::DevNode:
         out << op.source << " -> " << op.dest;
         if (op.optional) out << " (optional)";
         if (op.create) out << " (source created if missing)";
@@ -48,6 +49,10 @@ std::string describe_op(const MountOp& op) {
     case MountKind::Dev:
         out << op.dest;
         if (op.size) out << " shm-size " << *op.size;
+        break;
+    case MountKind::RoCover:
+        out << op.dest;
+        if (op.optional) out << " (if the kernel has it)";
         break;
     default: out << op.dest; break;
     }

@@ -4,7 +4,7 @@
 namespace sbx::core {
 std::optional<MountKind> mount_kind_from_name(std::string_view name) {
     for (const MountKindName& known : kMountKindNames)
-        if (known.name == name) return known.kind;
+        if (known.in_profiles && known.name == name) return known.kind;
     return std::nullopt;
 }
 

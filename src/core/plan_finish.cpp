@@ -3,7 +3,9 @@
 #include "core/plan_finish.hpp"
 
 #include <algorithm>
+#include <utility>
 
+#include "core/path.hpp"
 #include "core/shared_folders.hpp"
 
 namespace sbx::core {
@@ -17,6 +19,62 @@ namespace {
 void resolve_created_sources(SandboxPlan& plan, const SourceResolver& resolve) {
     for (auto& op : plan.mounts)
         if (op.create && !op.source.empty() && !resolve(op.source)) op.source = resolve_leniently(op.source, resolve);
+}
+
+// What the launch mounts as part of a `dev` op: the tmpfs itself is the op;
+// these follow it (bubblewrap's --dev makes the same).
+void add_dev_parts(const MountOp& dev, std::vector<MountOp>& out) {
+    auto part = [&](MountKind kind, const std::string& name) -> MountOp& {
+        MountOp op;
+        op.kind = kind;
+        op.dest = join_path(dev.dest, name);
+        op.implied = true;
+        op.origin = "sbx: part of dev " + dev.dest;
+        return out.emplace_back(std::move(op));
+    };
+    // Harmless host devices, each bound over an empty file (nosuid, noexec).
+    for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"})
+        part(MountKind::DevNode, node).source = std::string("/dev/") + node;
+    part(MountKind::Devpts, "pts");
+    MountOp& shm = part(MountKind::Tmpfs, "shm");
+    shm.mode = 01777;
+    shm.size = dev.size;
+    for (const auto& [name, target] : {std::pair{"ptmx", "pts/ptmx"},
+                                       {"fd", "/proc/self/fd"},
+                                       {"stdin", "/proc/self/fd/0"},
+                                       {"stdout", "/proc/self/fd/1"},
+                                       {"stderr", "/proc/self/fd/2"},
+                                       {"core", "/proc/kcore"}})
+        part(MountKind::Symlink, name).source = target;
+}
+
+// The paths under a fresh /proc that would let a process reach the kernel,
+// each covered by a read-only copy of itself; not every kernel has each.
+void add_proc_parts(const MountOp& proc, std::vector<MountOp>& out) {
+    for (const char* sub : {"sys", "sysrq-trigger", "irq", "bus"}) {
+        MountOp op;
+        op.kind = MountKind::RoCover;
+        op.dest = join_path(proc.dest, sub);
+        op.optional = true;
+        op.implied = true;
+        op.origin = "sbx: part of proc " + proc.dest;
+        out.push_back(std::move(op));
+    }
+}
+
+// Each `dev` and `proc` op followed by the mounts it is made of, so that
+// the plan (and --dry-run) lists every mount the launch makes. Last, once
+// the order is final: the parts go right after their op, before any later
+// op that could stack over it, as when they were made inside it.
+void add_implied_mounts(SandboxPlan& plan) {
+    std::vector<MountOp> out;
+    out.reserve(plan.mounts.size());
+    for (const MountOp& op : plan.mounts) {
+        out.push_back(op);
+        if (op.kind == MountKind::Dev) add_dev_parts(op, out);
+        if (op.kind == MountKind::Proc) add_proc_parts(op, out);
+    }
+    plan.mounts = std::move(out);
 }
 
 }  // namespace
@@ -39,6 +97,7 @@ SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const Ho
 
     derive_landlock_rules(plan, landlock, query.list_dir);
     protect_own_folders(plan, query.real_path, query.can_create);
+    add_implied_mounts(plan);
     return plan;
 }
 

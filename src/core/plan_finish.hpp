@@ -30,7 +30,10 @@ struct HostQueries {
 //  4. the Landlock rules derived from the mounts the profile asked for
 //     (before the covers of step 5: a read-only cover of sbx's own folder
 //     must not become a read+execute rule);
-//  5. sbx's own folders covered read-only where a writable bind shows them.
+//  5. sbx's own folders covered read-only where a writable bind shows them;
+//  6. each `dev` and `proc` op followed by the mounts it is made of (device
+//     nodes, devpts, /dev/shm, symlinks; read-only covers of /proc/sys...),
+//     marked `implied`: the plan lists every mount the launch makes.
 // Throws Usage for a refused or missing bind. Nothing is created: the host
 // step (sandbox::prepare_host) creates the `create` sources afterwards and
 // re-verifies them (see there).

@@ -96,6 +96,9 @@ MountRule mount_rule(MountKind type) {
     case MountKind::Dir: return {{"dest", "mode"}, {"dest"}};
     case MountKind::Symlink: return {{"target", "dest"}, {"target", "dest"}};
     case MountKind::File: return {{"dest", "content", "mode"}, {"dest"}};
+    case MountKind::DevNode:
+    case MountKind::Devpts:
+    case MountKind::RoCover: return {};  // not for profiles: mount_kind_from_name never returns them
     }
     return {};
 }
@@ -753,7 +756,8 @@ private:
         std::optional<MountKind> type = name ? mount_kind_from_name(name->get()) : std::nullopt;
         if (!type) {
             std::vector<std::string_view> names;
-            for (const MountKindName& known : kMountKindNames) names.push_back(known.name);
+            for (const MountKindName& known : kMountKindNames)
+                if (known.in_profiles) names.push_back(known.name);
             type_error(*node, "mount.type", "one of: " + join(names, ", "));
         }
         return *type;

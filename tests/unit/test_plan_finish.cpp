@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/bwrap_args.hpp"
 #include "core/plan_finish.hpp"
 #include "support.hpp"
 
@@ -182,4 +183,68 @@ TEST_CASE("finish_plan: a missing own folder the user cannot create gets no cove
     plan = finish_plan(build_plan(profile, Overrides{}, host), profile.landlock, host, q);
     REQUIRE(mount_at(plan, "/etc/sbx") != nullptr);
     CHECK(mount_at(plan, "/etc/sbx")->create);
+}
+
+TEST_CASE("finish_plan: a dev and a proc op are followed by every mount they are made of") {
+    FakeHost fake;
+    fake.existing = {"/usr/bin"};
+    const SandboxPlan plan = finished(R"(
+[[mount]]
+type = "proc"
+dest = "/proc"
+[[mount]]
+type = "dev"
+dest = "/dev"
+shm-size = 4096
+[[mount]]
+type = "tmpfs"
+dest = "/tmp"
+)",
+                                      fake);
+    std::vector<std::string> listed;
+    for (const auto& op : plan.mounts) listed.push_back(std::string(mount_kind_name(op.kind)) + " " + op.dest);
+    const std::vector<std::string> want{
+        "proc /proc",           "ro-cover /proc/sys",    "ro-cover /proc/sysrq-trigger",
+        "ro-cover /proc/irq",   "ro-cover /proc/bus",    "dev /dev",
+        "dev-node /dev/null",   "dev-node /dev/zero",    "dev-node /dev/full",
+        "dev-node /dev/random", "dev-node /dev/urandom", "dev-node /dev/tty",
+        "devpts /dev/pts",      "tmpfs /dev/shm",        "symlink /dev/ptmx",
+        "symlink /dev/fd",      "symlink /dev/stdin",    "symlink /dev/stdout",
+        "symlink /dev/stderr",  "symlink /dev/core",     "tmpfs /tmp",
+    };
+    CHECK(listed == want);
+    const MountOp* shm = mount_at(plan, "/dev/shm");
+    REQUIRE(shm != nullptr);
+    CHECK(shm->mode == 01777);
+    CHECK(shm->size == std::optional<uint64_t>(4096));
+    CHECK(mount_at(plan, "/dev/null")->source == "/dev/null");
+    CHECK(mount_at(plan, "/dev/ptmx")->source == "pts/ptmx");
+    CHECK(mount_at(plan, "/proc/sys")->optional);
+    for (const auto& op : plan.mounts) {
+        INFO(op.dest);
+        CHECK(op.implied == (op.dest != "/proc" && op.dest != "/dev" && op.dest != "/tmp"));
+    }
+    // The parts get no Landlock rule of their own: /dev's covers them.
+    CHECK_FALSE(has_rule(plan, "/dev/shm"));
+    CHECK(has_rule(plan, "/dev"));
+    // bwrap's --dev and --proc make the parts themselves.
+    const std::vector<std::string> args = to_bwrap_args(plan).args;
+    CHECK(std::count(args.begin(), args.end(), "--dev") == 1);
+    CHECK(std::count(args.begin(), args.end(), "--proc") == 1);
+    CHECK(std::find(args.begin(), args.end(), "/dev/shm") == args.end());
+    CHECK(std::find(args.begin(), args.end(), "/proc/sys") == args.end());
+    // And --dry-run shows them.
+    const std::string text = describe(plan);
+    CHECK(text.find("dev-node /dev/null -> /dev/null") != std::string::npos);
+    CHECK(text.find("ro-cover /proc/sys (if the kernel has it)") != std::string::npos);
+}
+
+TEST_CASE("the kinds only sbx adds cannot be asked for by a profile") {
+    for (const char* name : {"dev-node", "devpts", "ro-cover"}) {
+        INFO(name);
+        CHECK_FALSE(mount_kind_from_name(name));
+        CHECK_THROWS_WITH(load_profile_text(std::string("[[mount]]\ntype = \"") + name + "\"\ndest = \"/x\"\n",
+                                            "/p/t.toml", test::sample_host(), test::no_files()),
+                          Catch::Contains("mount.type") && !Catch::Contains("dev-node"));
+    }
 }

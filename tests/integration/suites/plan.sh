@@ -64,3 +64,45 @@ if [ -e /proc/sys ]; then
     check_true "plan: the launch covered /proc/sys read-only" "not in mountinfo: $SEEN" grep -qxF "/proc/sys ro" <<<"$SEEN"
 fi
 check_eq "plan: --dry-run lists every mount the launch makes, with its read-only flag" "$PLANNED" "$SEEN"
+
+# A `create` source below a symbolic link: the dry-run names the real path
+# the launch creates and mounts (it used to print the path as written, and
+# only the launch resolved it, after creating it).
+mkdir -p "$WORK/plan-real"
+ln -s "$WORK/plan-real" "$WORK/plan-link"
+P=$(profile plan-create <<EOF
+include = ["default"]
+[[mount]]
+type = "bind"
+source = "$WORK/plan-link/new/sub"
+dest = "/mnt/created"
+create = true
+EOF
+)
+run_sbx --dry-run --profile "$P" -- true
+check_match "plan: --dry-run shows a missing create source as the real path that will be created" \
+    "bind $WORK/plan-real/new/sub -> /mnt/created \\(source created if missing\\)" "$OUT"
+check_true "plan: --dry-run created nothing" "$WORK/plan-real/new exists" test ! -e "$WORK/plan-real/new"
+sp --profile "$P" -- try-write /mnt/created/f
+check_eq "plan: the launch created it there, and the bind works" ok "$OUT"
+check_true "plan: ... the file is in the real folder" "no $WORK/plan-real/new/sub/f" test -e "$WORK/plan-real/new/sub/f"
+
+# A missing `create` source that is a dangling symbolic link (planted, say,
+# by a sandbox that could write its parent): the creation follows no link,
+# so the launch fails and nothing appears where the link points.
+mkdir -p "$WORK/plan-d" "$WORK/plan-outside"
+ln -s "$WORK/plan-outside/x" "$WORK/plan-d/link"
+P=$(profile plan-dangling <<EOF
+include = ["default"]
+[[mount]]
+type = "bind"
+source = "$WORK/plan-d/link"
+dest = "/mnt/created"
+create = true
+EOF
+)
+run_sbx --profile "$P" -- true
+check_rc "plan: a create source that is a dangling symlink: the launch fails (125)" 125
+check_match "plan: ... with one line naming it" "^sbx: mkdir $WORK/plan-d/link[^"$'\n'"]*$" "$ERR"
+check_true "plan: ... and nothing was created where it points" "$WORK/plan-outside/x exists" \
+    test ! -e "$WORK/plan-outside/x"

@@ -1,14 +1,14 @@
 // main.cpp — argv -> profile -> plan -> launch; sbx::Error -> exit status.
 //
 //   argv ──► cli ──► Options ─┐
-//   profile TOML ──► Profile ─┼─► build_plan ──► SandboxPlan ──► sandbox::run
-//   HostFacts ────────────────┘                   └─► --dry-run prints it
-#include <algorithm>
+//   profile TOML ──► Profile ─┼─► build_plan ─► finish_plan ─► SandboxPlan ─► prepare_host ─► run
+//   HostFacts ────────────────┘                                      └─► --dry-run prints it
 #include <iostream>
 
 #include "cli/cli.hpp"
 #include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
+#include "core/plan_finish.hpp"
 #include "core/profile.hpp"
 #include "core/shared_folders.hpp"
 #include "log/log.hpp"
@@ -52,34 +52,16 @@ int main(int argc, char** argv) {
                                                          : sbx::core::resolve_profile(options.profile, host, reader);
         const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
-        sbx::core::SandboxPlan plan = sbx::core::build_plan(profile, options.overrides, host);
-        // The working-directory check first: for `cli` started in a folder of
-        // sockets (or the home folder) its error says what to do instead.
-        const bool has_workdir =
-            std::any_of(plan.mounts.begin(), plan.mounts.end(), [](const auto& op) { return op.workdir; });
-        const auto shared =
-            has_workdir ? sbx::core::shared_folders(host, sbx::sys::real_path) : std::vector<sbx::core::SharedFolder>{};
-        if (has_workdir) sbx::core::check_workdir_binds(plan, shared);
-        // Before anything is created on the host for the plan...
-        sbx::core::check_exposure(plan, sbx::sys::real_path);
-        // Only a launch may create folders on the host; the modes that print
-        // or export something run nothing and change nothing.
-        const bool launches = !options.dry_run && !options.print_bwrap_args && options.export_seccomp.empty();
-        if (launches) sbx::sandbox::create_missing_sources(plan);
-        sbx::core::check_sources(plan, sbx::sys::real_path);
-        // ...and again on the real paths check_sources put in the plan: those
-        // are what is mounted (opened with RESOLVE_NO_SYMLINKS), so a symlink
-        // swapped in between the two resolutions cannot slip through.
-        sbx::core::check_exposure(plan, sbx::sys::real_path);
+        // Every decision before the first side effect: --dry-run,
+        // --print-bwrap-args and the launch all use this one final plan.
+        const sbx::core::SandboxPlan plan =
+            sbx::core::finish_plan(sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
+                                   {sbx::sys::real_path, sbx::sys::list_dir, sbx::sys::can_create});
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
-        if (has_workdir) sbx::core::check_workdir_binds(plan, shared);  // again, on the real paths
-        sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
-        sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
         // Only when asked what will happen: a normal launch reads no folders.
         if (options.dry_run || options.verbose) report_bind_sockets(plan, host.uid);
-        if (launches) sbx::sandbox::create_missing_sources(plan);
 
         if (options.print_bwrap_args) {
             std::cout << sbx::core::bwrap_command_json(sbx::core::to_bwrap_args(plan));
@@ -93,6 +75,8 @@ int main(int argc, char** argv) {
             std::cout << sbx::core::describe(plan);
             return 0;
         }
+        // Only a launch changes the host; the modes above run nothing.
+        sbx::sandbox::prepare_host(plan);
         return sbx::sandbox::run(plan);
     } catch (const sbx::Error& e) {
         spdlog::error("{}", e.what());

@@ -61,8 +61,8 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
             ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     };
     for (auto [name, type, help] : {
-             std::tuple{"--bind", core::EntryType::Bind, "Bind host SRC read-write at DST (default SRC)"},
-             std::tuple{"--ro-bind", core::EntryType::RoBind, "Bind host SRC read-only at DST"},
+             std::tuple{"--bind", core::MountKind::Bind, "Bind host SRC read-write at DST (default SRC)"},
+             std::tuple{"--ro-bind", core::MountKind::RoBind, "Bind host SRC read-only at DST"},
          }) {
         add_repeatable(name, "SRC[:DST]", help, [&ov, &cwd, name = name, type = type](const std::string& value) {
             const bool relative = !value.empty() && value.front() != '/';
@@ -71,7 +71,7 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
     }
     add_repeatable("--tmpfs", "DST", "A fresh tmpfs at DST", [&ov](const std::string& dest) {
         core::FsEntry entry;
-        entry.type = core::EntryType::Tmpfs;
+        entry.type = core::MountKind::Tmpfs;
         entry.dest = dest;
         entry.loc = SourceLoc{"command line --tmpfs"};
         ov.mounts.push_back(entry);

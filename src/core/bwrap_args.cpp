@@ -4,14 +4,10 @@
 
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace sbx::core {
 namespace {
-
-std::string octal(uint32_t mode) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0%o", mode);
-    return buf;
-}
 
 void add(std::vector<std::string>& args, std::initializer_list<std::string> words) {
     args.insert(args.end(), words.begin(), words.end());
@@ -48,6 +44,8 @@ void add_process(const SandboxPlan& plan, BwrapCommand& command) {
 }
 
 void add_mount(const MountOp& op, BwrapCommand& command) {
+    // bwrap's --dev and --proc make these parts themselves.
+    if (op.implied) return;
     auto& args = command.args;
     switch (op.kind) {
     case MountKind::Bind: add(args, {"--bind", op.source, op.dest}); break;
@@ -67,6 +65,9 @@ void add_mount(const MountOp& op, BwrapCommand& command) {
         add(args, {"--perms", octal(op.mode), "--file", bwrap_file_placeholder(command.file_contents.size()), op.dest});
         command.file_contents.push_back(op.content);
         break;
+    case MountKind::DevNode:
+    case MountKind::Devpts:
+    case MountKind::RoCover: break;  // only ever implied (above)
     }
 }
 

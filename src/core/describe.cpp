@@ -4,46 +4,11 @@
 
 #include "core/plan_builder.hpp"
 #include "core/seccomp_policy.hpp"
+#include "core/text.hpp"
 
 namespace sbx::core {
 
-const char* mount_kind_name(MountKind kind) {
-    switch (kind) {
-    case MountKind::Bind: return "bind";
-    case MountKind::RoBind: return "ro-bind";
-    case MountKind::DevBind: return "dev-bind";
-    case MountKind::Tmpfs: return "tmpfs";
-    case MountKind::Proc: return "proc";
-    case MountKind::Dev: return "dev";
-    case MountKind::Mqueue: return "mqueue";
-    case MountKind::Dir: return "dir";
-    case MountKind::Symlink: return "symlink";
-    case MountKind::File: return "file";
-    }
-    return "?";
-}
-
-const char* rlimit_name(Rlimit resource) {
-    switch (resource) {
-    case Rlimit::Nofile: return "nofile";
-    case Rlimit::Nproc: return "nproc";
-    case Rlimit::As: return "as";
-    case Rlimit::Cpu: return "cpu";
-    case Rlimit::Fsize: return "fsize";
-    case Rlimit::Core: return "core";
-    case Rlimit::Stack: return "stack";
-    case Rlimit::Memlock: return "memlock";
-    }
-    return "?";
-}
-
 namespace {
-
-std::string octal(uint32_t mode) {
-    std::ostringstream out;
-    out << '0' << std::oct << mode;
-    return out.str();
-}
 
 // Shell-style quoting so that the printed command can be read unambiguously.
 std::string quote(const std::string& word) {
@@ -67,6 +32,7 @@ std::string describe_op(const MountOp& op) {
     case MountKind::Bind:
     case MountKind::RoBind:
     case MountKind::DevBind:
+    case MountKind::DevNode:
         out << op.source << " -> " << op.dest;
         if (op.optional) out << " (optional)";
         if (op.create) out << " (source created if missing)";
@@ -83,6 +49,10 @@ std::string describe_op(const MountOp& op) {
     case MountKind::Dev:
         out << op.dest;
         if (op.size) out << " shm-size " << *op.size;
+        break;
+    case MountKind::RoCover:
+        out << op.dest;
+        if (op.optional) out << " (if the kernel has it)";
         break;
     default: out << op.dest; break;
     }

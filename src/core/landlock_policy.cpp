@@ -31,7 +31,11 @@ uint32_t landlock_access_for(MountKind kind) {
     // The tmpfs with the device nodes: terminals and /dev/null need ioctls.
     case MountKind::Dev: return kLandlockRead | kLandlockWrite | kLandlockDevice;
     case MountKind::Mqueue: return kLandlockRead | kLandlockWrite;
-    // These live on the root or on a mount already covered.
+    // These live on the root or on a mount already covered (the parts of
+    // a dev or proc op lie on it).
+    case MountKind::DevNode:
+    case MountKind::Devpts:
+    case MountKind::RoCover:
     case MountKind::Dir:
     case MountKind::File:
     case MountKind::Symlink: return 0;

@@ -8,7 +8,7 @@
 
 namespace sbx::core {
 
-FsEntry parse_bind_option(EntryType type, const std::string& option, const std::string& value, const std::string& cwd) {
+FsEntry parse_bind_option(MountKind type, const std::string& option, const std::string& value, const std::string& cwd) {
     // The first ':' separates SRC from DST, so SRC cannot contain one;
     // DST may (it is taken verbatim and checked later).
     size_t colon = value.find(':');

@@ -23,6 +23,6 @@ struct Overrides {
 
 // "SRC[:DST]" from --bind / --ro-bind. A relative SRC is taken from `cwd`;
 // DST defaults to SRC. Throws Usage naming the option on an empty SRC.
-FsEntry parse_bind_option(EntryType type, const std::string& option, const std::string& value, const std::string& cwd);
+FsEntry parse_bind_option(MountKind type, const std::string& option, const std::string& value, const std::string& cwd);
 
 }  // namespace sbx::core

@@ -10,23 +10,22 @@
 #include <string>
 #include <vector>
 
+#include "core/kinds.hpp"
+
 namespace sbx::core {
-
-enum class MountKind { Bind, RoBind, DevBind, Tmpfs, Proc, Dev, Mqueue, Dir, Symlink, File };
-
-const char* mount_kind_name(MountKind kind);
 
 struct MountOp {
     MountKind kind = MountKind::Bind;
-    std::string source;            // Bind/RoBind/DevBind: absolute host path; Symlink: link target
+    std::string source;            // Bind/RoBind/DevBind/DevNode: absolute host path; Symlink: link target
     std::string dest;              // absolute, normalised path inside the sandbox
     std::string content;           // File
     std::optional<uint64_t> size;  // Tmpfs; Dev: the size of its /dev/shm
     uint32_t mode = 0755;          // Tmpfs, Dir, File (Dev uses 0755 for its tmpfs)
-    bool optional = false;         // a missing source skips the op instead of failing
+    bool optional = false;         // a missing source (RoCover: dest) skips the op instead of failing
     bool create = false;           // a missing source directory is created (0700) on the host
     bool unsafe = false;           // the entry gave up the refusals of check_exposure
     bool workdir = false;          // Bind/RoBind: a project folder; refused when it is a shared one
+    bool implied = false;          // part of the dev/proc op before it (bwrap's --dev/--proc make it too)
     std::string origin;            // "file:line:col" of the profile entry or "command line"
 };
 
@@ -93,8 +92,6 @@ struct LandlockPlan {
     std::vector<LandlockPath> paths;
 };
 
-enum class Rlimit { Nofile, Nproc, As, Cpu, Fsize, Core, Stack, Memlock };
-const char* rlimit_name(Rlimit resource);
 struct RlimitSetting {
     Rlimit resource = Rlimit::Nofile;
     uint64_t value = 0;  // soft and hard

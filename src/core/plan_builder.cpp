@@ -15,22 +15,6 @@
 namespace sbx::core {
 namespace {
 
-MountKind to_mount_kind(EntryType type) {
-    switch (type) {
-    case EntryType::Bind: return MountKind::Bind;
-    case EntryType::RoBind: return MountKind::RoBind;
-    case EntryType::DevBind: return MountKind::DevBind;
-    case EntryType::Tmpfs: return MountKind::Tmpfs;
-    case EntryType::Proc: return MountKind::Proc;
-    case EntryType::Dev: return MountKind::Dev;
-    case EntryType::Mqueue: return MountKind::Mqueue;
-    case EntryType::Dir: return MountKind::Dir;
-    case EntryType::Symlink: return MountKind::Symlink;
-    case EntryType::File: return MountKind::File;
-    }
-    return MountKind::Bind;
-}
-
 bool is_bind(MountKind kind) {
     return kind == MountKind::Bind || kind == MountKind::RoBind || kind == MountKind::DevBind;
 }
@@ -51,7 +35,7 @@ uint64_t share_of_memory(uint32_t percent, uint64_t mem_total, const SourceLoc& 
 
 MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns, uint64_t mem_total) {
     MountOp op;
-    op.kind = to_mount_kind(entry.type);
+    op.kind = entry.type;
     op.origin = entry.loc.str();
     op.optional = entry.optional;
     op.create = entry.create;
@@ -182,15 +166,10 @@ std::vector<std::string> checked_caps(const std::vector<Located<std::string>>& n
 }
 
 std::vector<RlimitSetting> rlimit_settings(const LimitsSpec& limits) {
-    static constexpr std::pair<std::string_view, Rlimit> kByName[] = {
-        {"nofile", Rlimit::Nofile}, {"nproc", Rlimit::Nproc}, {"as", Rlimit::As},       {"cpu", Rlimit::Cpu},
-        {"fsize", Rlimit::Fsize},   {"core", Rlimit::Core},   {"stack", Rlimit::Stack}, {"memlock", Rlimit::Memlock},
-    };
     std::vector<RlimitSetting> out;
-    for (const auto& [name, value] : limits.rlimits) {
-        for (const auto& [known, resource] : kByName)
-            if (known == name) out.push_back(RlimitSetting{resource, value.value});
-    }
+    for (const auto& [name, value] : limits.rlimits)
+        if (const std::optional<Rlimit> resource = rlimit_from_name(name))
+            out.push_back(RlimitSetting{*resource, value.value});
     return out;
 }
 
@@ -376,15 +355,14 @@ void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const Di
         std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
 }
 
-namespace {
-
-// realpath of the deepest existing ancestor, plus the missing rest.
 std::string resolve_leniently(const std::string& path, const SourceResolver& resolve) {
     if (auto real = resolve(path)) return *real;
     if (path == "/" || path.empty()) return "/";
     const std::string parent = parent_path(path);
     return join_path(resolve_leniently(parent, resolve), path.substr(parent == "/" ? 1 : parent.size() + 1));
 }
+
+namespace {
 
 // What a bind of the host's `source` would hand the sandbox, or nullptr.
 const char* host_tree_exposed(const std::string& source) {

@@ -23,6 +23,8 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
 // naming the path and where it was asked for) for a missing source that is
 // not optional. A missing source marked `create` is kept as written.
 using SourceResolver = std::function<std::optional<std::string>(const std::string&)>;
+// The real path of `path`'s deepest existing ancestor, plus the missing rest.
+std::string resolve_leniently(const std::string& path, const SourceResolver& resolve);
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve);
 
 // Refuses, unless the entry says `unsafe` (command line: --unsafe), a bind

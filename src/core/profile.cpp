@@ -38,6 +38,7 @@
 
 #include "core/builtin_profiles.hpp"
 #include "core/path.hpp"
+#include "core/text.hpp"
 
 namespace sbx::core {
 
@@ -60,9 +61,6 @@ constexpr std::string_view kTopLevelKeys[] = {
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
-constexpr std::string_view kRlimitNames[] = {"nofile", "nproc", "as", "cpu", "fsize", "core", "stack", "memlock"};
-// Limits measured in bytes accept "64M"-style sizes; the others are counts or seconds.
-constexpr std::string_view kRlimitSizes[] = {"as", "fsize", "core", "stack", "memlock"};
 constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",     "fsize",
                                             "core",   "stack", "memlock", "timeout", "kill-after"};
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
@@ -80,41 +78,33 @@ constexpr NamespaceKey kNamespaceKeys[] = {
     {"uts", &NamespaceSpec::uts}, {"cgroup", &NamespaceSpec::cgroup},
 };
 
-struct EntryTypeName {
-    EntryType type;
-    std::string_view name;
-};
-constexpr EntryTypeName kEntryTypeNames[] = {
-    {EntryType::Bind, "bind"},     {EntryType::RoBind, "ro-bind"}, {EntryType::DevBind, "dev-bind"},
-    {EntryType::Tmpfs, "tmpfs"},   {EntryType::Proc, "proc"},      {EntryType::Dev, "dev"},
-    {EntryType::Mqueue, "mqueue"}, {EntryType::Dir, "dir"},        {EntryType::Symlink, "symlink"},
-    {EntryType::File, "file"},
-};
-
 // Which [[mount]] keys (besides `type`) a type accepts, and which it needs.
 struct MountRule {
     std::vector<std::string_view> allowed;
     std::vector<std::string_view> required;
 };
 
-MountRule mount_rule(EntryType type) {
+MountRule mount_rule(MountKind type) {
     switch (type) {
-    case EntryType::Bind:
-    case EntryType::RoBind: return {{"source", "dest", "optional", "create", "unsafe", "workdir"}, {"source"}};
-    case EntryType::DevBind: return {{"source", "dest", "optional", "unsafe"}, {"source"}};
-    case EntryType::Tmpfs: return {{"dest", "size", "mode"}, {"dest"}};
-    case EntryType::Dev: return {{"dest", "shm-size"}, {"dest"}};
-    case EntryType::Proc:
-    case EntryType::Mqueue: return {{"dest"}, {"dest"}};
-    case EntryType::Dir: return {{"dest", "mode"}, {"dest"}};
-    case EntryType::Symlink: return {{"target", "dest"}, {"target", "dest"}};
-    case EntryType::File: return {{"dest", "content", "mode"}, {"dest"}};
+    case MountKind::Bind:
+    case MountKind::RoBind: return {{"source", "dest", "optional", "create", "unsafe", "workdir"}, {"source"}};
+    case MountKind::DevBind: return {{"source", "dest", "optional", "unsafe"}, {"source"}};
+    case MountKind::Tmpfs: return {{"dest", "size", "mode"}, {"dest"}};
+    case MountKind::Dev: return {{"dest", "shm-size"}, {"dest"}};
+    case MountKind::Proc:
+    case MountKind::Mqueue: return {{"dest"}, {"dest"}};
+    case MountKind::Dir: return {{"dest", "mode"}, {"dest"}};
+    case MountKind::Symlink: return {{"target", "dest"}, {"target", "dest"}};
+    case MountKind::File: return {{"dest", "content", "mode"}, {"dest"}};
+    case MountKind::DevNode:
+    case MountKind::Devpts:
+    case MountKind::RoCover: return {};  // not for profiles: mount_kind_from_name never returns them
     }
     return {};
 }
 
-bool is_bind_type(EntryType type) {
-    return type == EntryType::Bind || type == EntryType::RoBind || type == EntryType::DevBind;
+bool is_bind_type(MountKind type) {
+    return type == MountKind::Bind || type == MountKind::RoBind || type == MountKind::DevBind;
 }
 
 template <class Range>
@@ -571,14 +561,13 @@ private:
     void apply_limits(const toml::table& table) {
         reject_unknown_keys(table, "limits", kLimitsKeys);
         LimitsSpec& limits = profile().limits;
-        for (std::string_view name : kRlimitNames) {
+        for (const auto& [resource, name, bytes] : kRlimitNames) {
             const toml::node* node = table.get(name);
             if (node == nullptr) continue;
             const std::string dotted = "limits." + std::string(name);
             // 0 is meaningful for a limit (core = 0: no core dumps).
-            Located<uint64_t> value{
-                contains(kRlimitSizes, name) ? size_or_zero_at(*node, dotted) : count_at(*node, dotted, 0, INT64_MAX),
-                at(*node)};
+            Located<uint64_t> value{bytes ? size_or_zero_at(*node, dotted) : count_at(*node, dotted, 0, INT64_MAX),
+                                    at(*node)};
             auto same = std::find_if(limits.rlimits.begin(), limits.rlimits.end(),
                                      [&](const auto& item) { return item.first == name; });
             if (same != limits.rlimits.end())
@@ -760,15 +749,16 @@ private:
         return entry;
     }
 
-    EntryType mount_type_at(const toml::table& table) const {
+    MountKind mount_type_at(const toml::table& table) const {
         const toml::node* node = table.get("type");
         if (node == nullptr) fail_at(at(table), "`mount.type` is required");
         // The type is a keyword, so it is not subject to ${VARIABLE} expansion.
         const auto* name = node->as_string();
-        std::optional<EntryType> type = name ? entry_type_from_name(name->get()) : std::nullopt;
+        std::optional<MountKind> type = name ? mount_kind_from_name(name->get()) : std::nullopt;
         if (!type) {
             std::vector<std::string_view> names;
-            for (const EntryTypeName& known : kEntryTypeNames) names.push_back(known.name);
+            for (const MountKindName& known : kMountKindNames)
+                if (known.in_profiles) names.push_back(known.name);
             type_error(*node, "mount.type", "one of: " + join(names, ", "));
         }
         return *type;
@@ -776,9 +766,9 @@ private:
 
     // A key that means nothing for this type is an error (e.g. `size` on a
     // bind), so that a misplaced setting is never silently dropped.
-    void check_mount_keys(const toml::table& table, EntryType type) const {
+    void check_mount_keys(const toml::table& table, MountKind type) const {
         const MountRule rule = mount_rule(type);
-        const std::string type_name = quoted(entry_type_name(type));
+        const std::string type_name = quoted(mount_kind_name(type));
         for (auto&& [key, node] : table) {
             if (key.str() == "type" || contains(rule.allowed, key.str())) continue;
             fail_at(at(key), "`mount." + printable(key.str()) + "` is not allowed for type " + type_name +
@@ -827,18 +817,6 @@ private:
 };
 
 }  // namespace
-
-std::optional<EntryType> entry_type_from_name(std::string_view name) {
-    for (const EntryTypeName& known : kEntryTypeNames)
-        if (known.name == name) return known.type;
-    return std::nullopt;
-}
-
-const char* entry_type_name(EntryType type) {
-    for (const EntryTypeName& known : kEntryTypeNames)
-        if (known.type == type) return known.name.data();  // the literals are NUL-terminated
-    return "?";
-}
 
 std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t uid) {
     if (file.error != 0) {

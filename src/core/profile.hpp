@@ -12,18 +12,13 @@
 
 #include "core/error.hpp"
 #include "core/host.hpp"
+#include "core/kinds.hpp"
 
 namespace sbx::core {
 
-enum class EntryType { Bind, RoBind, DevBind, Tmpfs, Proc, Dev, Mqueue, Dir, Symlink, File };
-
-// "bind", "ro-bind", ... as written in profiles; nullopt for unknown names.
-std::optional<EntryType> entry_type_from_name(std::string_view name);
-const char* entry_type_name(EntryType type);
-
 // One [[mount]] entry, variables already expanded.
 struct FsEntry {
-    EntryType type = EntryType::Bind;
+    MountKind type = MountKind::Bind;
     std::string source;                    // bind, ro-bind, dev-bind: host path; symlink: link target
     std::string dest;                      // path inside the sandbox (as written; validated by the plan builder)
     std::string content;                   // file

@@ -16,6 +16,8 @@
 #include <cerrno>
 #include <functional>
 
+#include "core/text.hpp"
+
 namespace sbx::core {
 namespace {
 

@@ -343,11 +343,19 @@ int exec_supervisor(int supervisor, const char* mode, pid_t child, bool forward_
 
 }  // namespace
 
-void create_missing_sources(const core::SandboxPlan& plan) {
+void prepare_host(const core::SandboxPlan& plan) {
+    // The plan names each missing `create` source by its real path as it
+    // will be (core::finish_plan: the real path of the deepest existing
+    // ancestor plus the missing rest), and every check on real paths ran
+    // on that path. Created without following any symlink, it is exactly
+    // that path: a symlink swapped into it since the plan was made fails
+    // the creation (ELOOP), and one swapped in after it fails the mount,
+    // which opens every source with RESOLVE_NO_SYMLINKS. So what is mounted
+    // is what was checked, with no window in between.
     for (const auto& op : plan.mounts) {
         if (!op.create || sys::path_exists(op.source)) continue;
         spdlog::debug("create {} (0700)", op.source);
-        sys::make_dirs(op.source, 0700);
+        sys::make_dirs_nofollow(op.source, 0700);
     }
 }
 

@@ -7,9 +7,11 @@
 
 namespace sbx::sandbox {
 
-// Persistent folders a profile asks for (`create = true`) are made before
-// the sources are resolved; 0700 because they hold the sandbox's private data.
-void create_missing_sources(const core::SandboxPlan& plan);
+// The host step between the final plan and the launch: creates the missing
+// sources the plan marks `create` (persistent folders a profile asks for,
+// the covers of sbx's own folders); 0700 because they hold the sandbox's
+// private data. Changes nothing else; decides nothing.
+void prepare_host(const core::SandboxPlan& plan);
 
 // Returns the status sbx exits with: the target's exit code, or 128+N when
 // it was killed by signal N. Setup failures in the child exit 125 (126/127

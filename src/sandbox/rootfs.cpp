@@ -28,6 +28,7 @@
 #include <cerrno>
 
 #include "core/path.hpp"
+#include "core/text.hpp"
 #include "log/log.hpp"
 #include "sys/mount_api.hpp"
 #include "sys/syscalls.hpp"
@@ -47,12 +48,6 @@ constexpr const char* kNewRoot = "/newroot";
 constexpr uint64_t kInRoot = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 // Host sources were resolved before clone(); no symlink may appear since.
 constexpr uint64_t kNoSymlinks = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-
-std::string octal_mode(uint32_t mode) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0%o", mode);
-    return buf;
-}
 
 std::string relative(const std::string& absolute) { return absolute == "/" ? "." : absolute.substr(1); }
 
@@ -168,48 +163,32 @@ void make_symlink(const Tree& tree, const std::string& target, const std::string
     sys::throw_errno("symlink " + dest + " -> " + target, err);
 }
 
-// Covers paths under a fresh /proc that would let a process reach the
-// kernel: a read-only copy of each is stacked on itself.
-void cover_proc(const Tree& tree, const std::string& proc) {
-    for (const char* sub : {"sys", "sysrq-trigger", "irq", "bus"}) {
-        const std::string path = proc + "/" + sub;
-        const UniqueFd fd = sys::open_at2_if_exists(tree.dir(proc).get(), sub, O_PATH | O_NOFOLLOW,
-                                                    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, "open " + path);
-        if (!fd) continue;  // not every kernel has every one
-        UniqueFd copy = sys::clone_tree(fd.get(), "read-only " + path);
-        sys::set_attrs(copy.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, true,
-                       "read-only " + path);
-        sys::attach(copy.get(), fd.get(), "read-only " + path);
+// A read-only copy of a path of the new root stacked on itself (/proc/sys
+// under a fresh /proc: the plan lists each as a part of its proc op).
+void cover_read_only(const Tree& tree, const MountOp& op) {
+    const std::string what = "read-only " + op.dest;
+    const UniqueFd fd =
+        sys::open_at2_if_exists(tree.dir(core::parent_path(op.dest)).get(), base_name(op.dest), O_PATH | O_NOFOLLOW,
+                                RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, "open " + op.dest);
+    if (!fd) {
+        if (op.optional) return;  // not every kernel has every one
+        sys::throw_errno(what, ENOENT);
     }
+    UniqueFd copy = sys::clone_tree(fd.get(), what);
+    sys::set_attrs(copy.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, true,
+                   what);
+    sys::attach(copy.get(), fd.get(), what);
 }
 
-// A minimal /dev: a few harmless host devices bound in, a private devpts,
-// a tmpfs for shm and the usual symlinks.
-void make_dev(const Tree& tree, const std::string& dest, const std::optional<uint64_t>& shm_size) {
-    // Not nodev: the bound device nodes below must work. The kernel marks a
-    // tmpfs mounted in a user namespace nodev for nodes created in it anyway.
-    mount_new(tree, "tmpfs", dest, {{"mode", "0755"}}, MOUNT_ATTR_NOSUID);
-    for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
-        const std::string host = std::string("/dev/") + node;
-        const std::string what = "bind " + host;
-        UniqueFd source = tree.host_path(host, what);
-        UniqueFd point = tree.mount_point(dest + "/" + node, false);
-        UniqueFd copy = sys::clone_tree(source.get(), what);
-        sys::set_attrs(copy.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true, what + " (nosuid,noexec)");
-        sys::attach(copy.get(), point.get(), what);
-    }
-    mount_new(tree, "devpts", dest + "/pts", {{"ptmxmode", "0666"}, {"mode", "620"}},
-              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-    std::vector<std::pair<std::string, std::string>> shm_options{{"mode", "01777"}};
-    if (shm_size) shm_options.emplace_back("size", std::to_string(*shm_size));
-    mount_new(tree, "tmpfs", dest + "/shm", shm_options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-    const std::array<std::pair<const char*, const char*>, 6> links{{{"ptmx", "pts/ptmx"},
-                                                                    {"fd", "/proc/self/fd"},
-                                                                    {"stdin", "/proc/self/fd/0"},
-                                                                    {"stdout", "/proc/self/fd/1"},
-                                                                    {"stderr", "/proc/self/fd/2"},
-                                                                    {"core", "/proc/kcore"}}};
-    for (const auto& [name, target] : links) make_symlink(tree, target, dest + "/" + name);
+// A host device node over an empty file of a `dev` tmpfs. Not nodev: the
+// node must work; the kernel keeps nodes created in the tmpfs unusable.
+void bind_device(const Tree& tree, const MountOp& op) {
+    const std::string what = "bind " + op.source;
+    UniqueFd source = tree.host_path(op.source, what);
+    UniqueFd point = tree.mount_point(op.dest, false);
+    UniqueFd copy = sys::clone_tree(source.get(), what);
+    sys::set_attrs(copy.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true, what + " (nosuid,noexec)");
+    sys::attach(copy.get(), point.get(), what);
 }
 
 void write_file(const Tree& tree, const MountOp& op) {
@@ -230,16 +209,21 @@ void apply(const Tree& tree, const MountOp& op) {
     case MountKind::RoBind:
     case MountKind::DevBind: bind_mount(tree, op); break;
     case MountKind::Tmpfs: {
-        std::vector<std::pair<std::string, std::string>> options{{"mode", octal_mode(op.mode)}};
+        std::vector<std::pair<std::string, std::string>> options{{"mode", core::octal(op.mode)}};
         if (op.size) options.emplace_back("size", std::to_string(*op.size));
         mount_new(tree, "tmpfs", op.dest, options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         break;
     }
-    case MountKind::Proc:
-        mount_new(tree, "proc", op.dest, {}, kNoSuidDevExec);
-        cover_proc(tree, op.dest);
+    case MountKind::Proc: mount_new(tree, "proc", op.dest, {}, kNoSuidDevExec); break;
+    // Not nodev: the device nodes bound in must work (its parts follow it
+    // in the plan: the nodes, devpts, shm, the usual symlinks).
+    case MountKind::Dev: mount_new(tree, "tmpfs", op.dest, {{"mode", "0755"}}, MOUNT_ATTR_NOSUID); break;
+    case MountKind::DevNode: bind_device(tree, op); break;
+    case MountKind::Devpts:
+        mount_new(tree, "devpts", op.dest, {{"ptmxmode", "0666"}, {"mode", "620"}},
+                  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
         break;
-    case MountKind::Dev: make_dev(tree, op.dest, op.size); break;
+    case MountKind::RoCover: cover_read_only(tree, op); break;
     case MountKind::Mqueue: mount_new(tree, "mqueue", op.dest, {}, kNoSuidDevExec); break;
     case MountKind::Dir: tree.dir(op.dest, static_cast<mode_t>(op.mode)); break;
     case MountKind::Symlink: make_symlink(tree, op.source, op.dest); break;

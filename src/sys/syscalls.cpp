@@ -64,6 +64,30 @@ void make_dirs(const std::string& path, mode_t mode) {
     if (!is_directory(path)) throw_errno("mkdir " + path, ENOTDIR);
 }
 
+void make_dirs_nofollow(const std::string& path, mode_t mode) {
+    UniqueFd dir = open_checked("/", O_PATH | O_DIRECTORY);
+    std::string prefix;
+    size_t start = 1;
+    while (start < path.size()) {
+        size_t end = path.find('/', start);
+        if (end == std::string::npos) end = path.size();
+        const std::string name = path.substr(start, end - start);
+        start = end + 1;
+        if (name.empty()) continue;
+        prefix += "/" + name;
+        if (::mkdirat(dir.get(), name.c_str(), mode) != 0 && errno != EEXIST) throw_errno("mkdir " + prefix);
+        // O_PATH|O_NOFOLLOW opens a symlink itself; fstat tells it apart.
+        const int fd = ::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) throw_errno("mkdir " + prefix);
+        UniqueFd next(fd);
+        struct stat st {};
+        if (::fstat(next.get(), &st) != 0) throw_errno("stat " + prefix);
+        if (S_ISLNK(st.st_mode)) throw_errno("mkdir " + prefix + " (a symlink, not followed)", ELOOP);
+        if (!S_ISDIR(st.st_mode)) throw_errno("mkdir " + prefix, ENOTDIR);
+        dir = std::move(next);
+    }
+}
+
 void make_file(const std::string& path, mode_t mode) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd >= 0) {

@@ -26,6 +26,10 @@ void write_all(int fd, const std::string& content, const std::string& what);
 
 // mkdir -p; existing directories are fine. Modes are exact (the caller sets umask 0).
 void make_dirs(const std::string& path, mode_t mode);
+// mkdir -p that follows no symlink: each component is created (`mode`) or
+// opened with O_NOFOLLOW from the one before, so a symlink anywhere on the
+// way fails it (ELOOP) instead of leading the creation elsewhere.
+void make_dirs_nofollow(const std::string& path, mode_t mode);
 // Creates an empty regular file when nothing exists at `path`.
 void make_file(const std::string& path, mode_t mode);
 

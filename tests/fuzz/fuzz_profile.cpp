@@ -14,6 +14,7 @@
 
 #include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
+#include "core/plan_finish.hpp"
 
 namespace {
 
@@ -98,8 +99,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string input(reinterpret_cast<const char*>(data), size);
     try {
         const Profile profile = load_profile_text(input, kInputPath, host, reader_for(input));
-        SandboxPlan plan = build_plan(profile, Overrides{}, host);
-        check_sources(plan, fake_resolve);
+        // The same pure steps as a launch, up to the final plan.
+        const SandboxPlan plan =
+            finish_plan(build_plan(profile, Overrides{}, host), profile.landlock, host,
+                        {fake_resolve, [](const std::string&) { return std::optional<std::vector<DirEntry>>{}; }});
         const std::string text = describe(plan);
         const std::string json = bwrap_command_json(to_bwrap_args(plan));
         // Keep the results observable so that nothing is optimised away.

@@ -115,8 +115,8 @@ TEST_CASE("path_depth and parent_path") {
 
 TEST_CASE("parse_bind_option") {
     SECTION("SRC only: DST defaults to SRC") {
-        FsEntry e = parse_bind_option(EntryType::Bind, "--bind", "/srv/data", "/work");
-        CHECK(e.type == EntryType::Bind);
+        FsEntry e = parse_bind_option(MountKind::Bind, "--bind", "/srv/data", "/work");
+        CHECK(e.type == MountKind::Bind);
         CHECK(e.source == "/srv/data");
         CHECK(e.dest == "/srv/data");
         CHECK(e.loc.str() == "command line --bind");
@@ -124,20 +124,20 @@ TEST_CASE("parse_bind_option") {
         CHECK_FALSE(e.create);
     }
     SECTION("SRC:DST") {
-        FsEntry e = parse_bind_option(EntryType::RoBind, "--ro-bind", "/srv/data:/data", "/work");
-        CHECK(e.type == EntryType::RoBind);
+        FsEntry e = parse_bind_option(MountKind::RoBind, "--ro-bind", "/srv/data:/data", "/work");
+        CHECK(e.type == MountKind::RoBind);
         CHECK(e.source == "/srv/data");
         CHECK(e.dest == "/data");
     }
     SECTION("a relative SRC is taken from the cwd, and is also the default DST") {
-        FsEntry e = parse_bind_option(EntryType::Bind, "--bind", "./out/", "/work/proj");
+        FsEntry e = parse_bind_option(MountKind::Bind, "--bind", "./out/", "/work/proj");
         CHECK(e.source == "/work/proj/out");
         CHECK(e.dest == "/work/proj/out");
-        FsEntry dot = parse_bind_option(EntryType::Bind, "--bind", ".", "/work/proj");
+        FsEntry dot = parse_bind_option(MountKind::Bind, "--bind", ".", "/work/proj");
         CHECK(dot.source == "/work/proj");
     }
     SECTION("only the first ':' separates") {
-        FsEntry e = parse_bind_option(EntryType::Bind, "--bind", "/a:/b:c", "/");
+        FsEntry e = parse_bind_option(MountKind::Bind, "--bind", "/a:/b:c", "/");
         CHECK(e.source == "/a");
         CHECK(e.dest == "/b:c");
     }
@@ -156,7 +156,7 @@ TEST_CASE("parse_bind_option") {
         for (const Case& c : cases) {
             INFO("value: " << c.value);
             try {
-                parse_bind_option(EntryType::Bind, "--bind", c.value, "/work");
+                parse_bind_option(MountKind::Bind, "--bind", c.value, "/work");
                 FAIL("no error");
             } catch (const Error& err) {
                 CHECK(err.kind() == ErrorKind::Usage);

@@ -43,7 +43,7 @@ std::vector<std::string> dests(const SandboxPlan& plan) {
     return out;
 }
 
-FsEntry cli_entry(EntryType type, std::string source, std::string dest) {
+FsEntry cli_entry(MountKind type, std::string source, std::string dest) {
     FsEntry e;
     e.type = type;
     e.source = std::move(source);
@@ -177,8 +177,8 @@ TEST_CASE("command-line overrides win over the profile") {
     ov.hostname = "box";
     ov.share_net = true;
     ov.command = {"make", "-j2"};
-    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/src", "/src"));
-    ov.mounts.push_back(cli_entry(EntryType::Tmpfs, "", "/tmp"));
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/home/alice/src", "/src"));
+    ov.mounts.push_back(cli_entry(MountKind::Tmpfs, "", "/tmp"));
     const SandboxPlan plan = plan_of(R"(
 hostname = "sandbox"
 chdir = "/"
@@ -518,7 +518,7 @@ dest = "/home/alice/inner"
 
 TEST_CASE("a bind at another destination moves the cover with it") {
     Overrides ov;
-    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice", "/h"));
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/home/alice", "/h"));
     SandboxPlan plan = plan_of("", ov);
     auto same = [](const std::string& p) -> std::optional<std::string> { return p; };
     check_sources(plan, same);
@@ -557,7 +557,7 @@ std::string exposure_error(
     return "(allowed)";
 }
 
-SandboxPlan plan_with(EntryType type, const std::string& source, const std::string& dest, bool unsafe = false) {
+SandboxPlan plan_with(MountKind type, const std::string& source, const std::string& dest, bool unsafe = false) {
     Overrides ov;
     ov.mounts.push_back(cli_entry(type, source, dest));
     ov.mounts.back().unsafe = unsafe;
@@ -580,7 +580,7 @@ TEST_CASE("the plan knows which host paths decide a later launch") {
     // A profile the symlinks of the profile folder lead to is protected
     // even when this launch does not read it.
     Overrides ov;
-    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/dots", "/w"));
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/home/alice/dots", "/w"));
     const SandboxPlan dots = build_plan(load_profile_text("", "/p/top.toml", host, fs.reader()), ov, host);
     CHECK_THROWS_WITH(check_exposure(dots, [](const std::string& p) -> std::optional<std::string> { return p; }),
                       Catch::Contains("change /home/alice/dots/web.toml"));
@@ -601,9 +601,9 @@ TEST_CASE("check_exposure: the host's /, /proc, /dev and /sys are never bound wi
              {"/proc", "every host process's command line, environment and open files"},
              {"/dev", "every host device node"},
              {"/sys", "the host's kernel and device settings"}}) {
-        for (EntryType type : {EntryType::RoBind, EntryType::Bind, EntryType::DevBind}) {
+        for (MountKind type : {MountKind::RoBind, MountKind::Bind, MountKind::DevBind}) {
             const SandboxPlan plan = plan_with(type, source, "/host");
-            CHECK(exposure_error(plan) == "command line --bind: " + std::string(entry_type_name(type)) + " " + source +
+            CHECK(exposure_error(plan) == "command line --bind: " + std::string(mount_kind_name(type)) + " " + source +
                                               " -> /host: binding the host's " + source + " would expose " + what +
                                               " (--unsafe allows it anyway)");
             CHECK(exposure_error(plan_with(type, source, "/host", true)) == "(allowed)");
@@ -614,25 +614,25 @@ TEST_CASE("check_exposure: the host's /, /proc, /dev and /sys are never bound wi
         if (p == "/home/alice/p") return "/proc";
         return p;
     };
-    CHECK_THAT(exposure_error(plan_with(EntryType::RoBind, "/home/alice/p", "/x"), through_link),
+    CHECK_THAT(exposure_error(plan_with(MountKind::RoBind, "/home/alice/p", "/x"), through_link),
                Catch::Contains("binding the host's /proc would expose"));
     // Below them is fine: a device, a proc file, a sysfs folder.
-    CHECK(exposure_error(plan_with(EntryType::DevBind, "/dev/dri", "/dev/dri")) == "(allowed)");
-    CHECK(exposure_error(plan_with(EntryType::RoBind, "/sys/fs/cgroup", "/cg")) == "(allowed)");
-    CHECK(exposure_error(plan_with(EntryType::RoBind, "/dev/null", "/dev/null2")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::DevBind, "/dev/dri", "/dev/dri")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/sys/fs/cgroup", "/cg")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/dev/null", "/dev/null2")) == "(allowed)");
 }
 
 TEST_CASE("check_exposure: no bind over the sandbox's own /proc or /dev") {
-    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/proc")) ==
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/data", "/proc")) ==
           "command line --bind: ro-bind /data -> /proc: a bind over the sandbox's own /proc replaces what sbx mounts "
           "there and can expose the host's (--unsafe allows it anyway)");
-    CHECK_THAT(exposure_error(plan_with(EntryType::RoBind, "/data", "/proc/sys")),
+    CHECK_THAT(exposure_error(plan_with(MountKind::RoBind, "/data", "/proc/sys")),
                Catch::Contains("over the sandbox's own /proc"));
-    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/data", "/dev")),
+    CHECK_THAT(exposure_error(plan_with(MountKind::Bind, "/data", "/dev")),
                Catch::Contains("over the sandbox's own /dev"));
-    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/dev", true)) == "(allowed)");
-    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/dev/shm")) == "(allowed)");
-    CHECK(exposure_error(plan_with(EntryType::RoBind, "/data", "/procfs")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/data", "/dev", true)) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/data", "/dev/shm")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/data", "/procfs")) == "(allowed)");
 }
 
 TEST_CASE("check_exposure: no writable bind of sbx's folders, their ancestors or their contents") {
@@ -640,37 +640,37 @@ TEST_CASE("check_exposure: no writable bind of sbx's folders, their ancestors or
         "it would let the sandbox change /home/alice/.config/sbx (sbx's own files), and so what a later launch runs";
     for (const std::string source : {"/home/alice", "/home/alice/.config", "/home/alice/.config/sbx",
                                      "/home/alice/.config/sbx/profiles", "/home", "/home/alice/.config/sbx/x/y"}) {
-        CHECK_THAT(exposure_error(plan_with(EntryType::Bind, source, "/w")), Catch::Contains(config_error));
-        CHECK_THAT(exposure_error(plan_with(EntryType::DevBind, source, "/w")), Catch::Contains(config_error));
+        CHECK_THAT(exposure_error(plan_with(MountKind::Bind, source, "/w")), Catch::Contains(config_error));
+        CHECK_THAT(exposure_error(plan_with(MountKind::DevBind, source, "/w")), Catch::Contains(config_error));
         // Read-only is fine, and so is a writable one given up as unsafe.
-        CHECK(exposure_error(plan_with(EntryType::RoBind, source, "/w")) == "(allowed)");
-        CHECK(exposure_error(plan_with(EntryType::Bind, source, "/w", true)) == "(allowed)");
+        CHECK(exposure_error(plan_with(MountKind::RoBind, source, "/w")) == "(allowed)");
+        CHECK(exposure_error(plan_with(MountKind::Bind, source, "/w", true)) == "(allowed)");
     }
     // The data folder and its ancestors, but not what lies in it (per-sandbox state).
-    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/home/alice/.local", "/w")),
+    CHECK_THAT(exposure_error(plan_with(MountKind::Bind, "/home/alice/.local", "/w")),
                Catch::Contains("change /home/alice/.local/share/sbx (sbx's own files)"));
-    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/home/alice/.local/share/sbx", "/w")),
+    CHECK_THAT(exposure_error(plan_with(MountKind::Bind, "/home/alice/.local/share/sbx", "/w")),
                Catch::Contains("change /home/alice/.local/share/sbx"));
-    CHECK(exposure_error(plan_with(EntryType::Bind, "/home/alice/.local/share/sbx/browser/home", "/w")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::Bind, "/home/alice/.local/share/sbx/browser/home", "/w")) == "(allowed)");
     // /etc/sbx: a writable /etc is refused for it, with the real reason.
-    CHECK(exposure_error(plan_with(EntryType::Bind, "/etc", "/w")) ==
+    CHECK(exposure_error(plan_with(MountKind::Bind, "/etc", "/w")) ==
           "command line --bind: bind /etc -> /w: writable, it would let the sandbox change /etc/sbx (sbx's own "
           "files), and so what a later launch runs (--unsafe allows it anyway)");
     // Elsewhere is fine.
-    CHECK(exposure_error(plan_with(EntryType::Bind, "/home/alice/src", "/w")) == "(allowed)");
-    CHECK(exposure_error(plan_with(EntryType::Bind, "/home/alice/.configs", "/w")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::Bind, "/home/alice/src", "/w")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::Bind, "/home/alice/.configs", "/w")) == "(allowed)");
     // Compared as real paths: a folder that is really ~/.config through a symlink.
     auto linked = [](const std::string& p) -> std::optional<std::string> {
         if (p == "/data/cfg") return "/home/alice/.config";
         return p;
     };
-    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/data/cfg", "/w"), linked), Catch::Contains(config_error));
+    CHECK_THAT(exposure_error(plan_with(MountKind::Bind, "/data/cfg", "/w"), linked), Catch::Contains(config_error));
     // ...and a ~/.config that is a symlink into a dotfiles folder moves the protection there.
     auto dotfiles = [](const std::string& p) -> std::optional<std::string> {
         if (p.starts_with("/home/alice/.config")) return "/home/alice/dots/config" + p.substr(19);
         return p;
     };
-    CHECK_THAT(exposure_error(plan_with(EntryType::Bind, "/home/alice/dots", "/w"), dotfiles),
+    CHECK_THAT(exposure_error(plan_with(MountKind::Bind, "/home/alice/dots", "/w"), dotfiles),
                Catch::Contains("change /home/alice/dots/config/sbx"));
 }
 
@@ -726,7 +726,7 @@ TEST_CASE("`unsafe` is a key of bind entries only") {
 
 TEST_CASE("protect_own_folders: a missing folder the user cannot create needs no cover") {
     Overrides ov;
-    ov.mounts.push_back(cli_entry(EntryType::Bind, "/", "/host"));
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/", "/host"));
     ov.mounts.back().unsafe = true;
     SandboxPlan plan = plan_of("", ov);
     auto resolve = [](const std::string& p) -> std::optional<std::string> {

@@ -9,6 +9,7 @@
 
 #include "core/plan_builder.hpp"
 #include "core/profile.hpp"
+#include "core/text.hpp"
 #include "support.hpp"
 
 using namespace sbx;
@@ -220,7 +221,7 @@ size = 4096
 )");
     REQUIRE(p.mounts.size() == 11);
     const FsEntry& bind = p.mounts[0];
-    CHECK(bind.type == EntryType::Bind);
+    CHECK(bind.type == MountKind::Bind);
     CHECK(bind.source == "/srv/a");
     CHECK(bind.dest == "/a");
     CHECK(bind.optional);
@@ -228,40 +229,40 @@ size = 4096
     CHECK(loc(bind.loc) == "/p/test.toml:1:1");
 
     const FsEntry& ro = p.mounts[1];
-    CHECK(ro.type == EntryType::RoBind);
+    CHECK(ro.type == MountKind::RoBind);
     CHECK(ro.source == "/usr");
     CHECK(ro.dest == "/usr");  // defaults to the source
     CHECK_FALSE(ro.optional);
     CHECK_FALSE(ro.create);
     CHECK(loc(ro.loc) == "/p/test.toml:8:1");
 
-    CHECK(p.mounts[2].type == EntryType::DevBind);
+    CHECK(p.mounts[2].type == MountKind::DevBind);
     CHECK(p.mounts[2].dest == "/dev/dri");
     CHECK(p.mounts[2].optional);
 
     const FsEntry& tmp = p.mounts[3];
-    CHECK(tmp.type == EntryType::Tmpfs);
+    CHECK(tmp.type == MountKind::Tmpfs);
     CHECK(tmp.dest == "/tmp");
     CHECK(tmp.size == std::optional<uint64_t>(64u << 20));
     CHECK(tmp.mode == std::optional<uint32_t>(01777));
 
-    CHECK(p.mounts[4].type == EntryType::Proc);
+    CHECK(p.mounts[4].type == MountKind::Proc);
     CHECK(p.mounts[4].dest == "/proc");
-    CHECK(p.mounts[5].type == EntryType::Dev);
-    CHECK(p.mounts[6].type == EntryType::Mqueue);
+    CHECK(p.mounts[5].type == MountKind::Dev);
+    CHECK(p.mounts[6].type == MountKind::Mqueue);
     CHECK(p.mounts[6].dest == "/dev/mqueue");
 
-    CHECK(p.mounts[7].type == EntryType::Dir);
+    CHECK(p.mounts[7].type == MountKind::Dir);
     CHECK(p.mounts[7].mode == std::optional<uint32_t>(0700));
     CHECK_FALSE(p.mounts[7].size);
 
     const FsEntry& link = p.mounts[8];
-    CHECK(link.type == EntryType::Symlink);
+    CHECK(link.type == MountKind::Symlink);
     CHECK(link.source == "usr/bin");  // the target, relative on purpose
     CHECK(link.dest == "/bin");
 
     const FsEntry& file = p.mounts[9];
-    CHECK(file.type == EntryType::File);
+    CHECK(file.type == MountKind::File);
     CHECK(file.content == "hello alice\n");
     CHECK(file.mode == std::optional<uint32_t>(0600));
 
@@ -273,12 +274,40 @@ TEST_CASE("entry type names round-trip") {
     const char* names[] = {"bind", "ro-bind", "dev-bind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink", "file"};
     for (const char* name : names) {
         INFO(name);
-        auto type = entry_type_from_name(name);
+        auto type = mount_kind_from_name(name);
         REQUIRE(type);
-        CHECK(std::string(entry_type_name(*type)) == name);
+        CHECK(std::string(mount_kind_name(*type)) == name);
     }
-    CHECK_FALSE(entry_type_from_name("overlay"));
-    CHECK_FALSE(entry_type_from_name("Bind"));
+    CHECK_FALSE(mount_kind_from_name("overlay"));
+    CHECK_FALSE(mount_kind_from_name("Bind"));
+}
+
+TEST_CASE("rlimit names round-trip, and only the sizes take \"64M\"") {
+    const char* names[] = {"nofile", "nproc", "as", "cpu", "fsize", "core", "stack", "memlock"};
+    for (const char* name : names) {
+        INFO(name);
+        auto resource = rlimit_from_name(name);
+        REQUIRE(resource);
+        CHECK(std::string(rlimit_name(*resource)) == name);
+    }
+    CHECK_FALSE(rlimit_from_name("timeout"));
+    CHECK_FALSE(rlimit_from_name("NOFILE"));
+    const HostFacts host = test::sample_host();
+    const Profile p = load_profile_text("[limits]\nas = \"64M\"\nnofile = 64\n", "/p/l.toml", host, test::no_files());
+    REQUIRE(p.limits.rlimits.size() == 2);
+    CHECK(p.limits.rlimits[0].first == "nofile");  // in the table's order
+    CHECK(p.limits.rlimits[0].second.value == 64);
+    CHECK(p.limits.rlimits[1].first == "as");
+    CHECK(p.limits.rlimits[1].second.value == (uint64_t{64} << 20));
+    CHECK_THROWS_AS(load_profile_text("[limits]\nnofile = \"64M\"\n", "/p/l.toml", host, test::no_files()), Error);
+}
+
+TEST_CASE("octal and quoted, the one copy of each") {
+    CHECK(octal(0755) == "0755");
+    CHECK(octal(01777) == "01777");
+    CHECK(octal(0) == "00");
+    CHECK(quoted("a b") == "\"a b\"");
+    CHECK(quoted("a\nb") == "\"a\\nb\"");
 }
 
 // ---------------------------------------------------------------- errors
@@ -750,7 +779,7 @@ TEST_CASE("includes: lookup by relative path, by name, and ${PROFILE} of the top
     REQUIRE(p.hostname);
     CHECK(p.hostname->value == "sandbox");  // default's, read after lib/base.toml's "mine"
     REQUIRE(p.mounts.size() > 1);
-    CHECK(p.mounts[0].type == EntryType::Proc);
+    CHECK(p.mounts[0].type == MountKind::Proc);
     CHECK(loc(p.mounts[0].loc) == "/etc/sbx/profiles/named.toml:1:1");
 }
 
@@ -1040,9 +1069,9 @@ TEST_CASE("the shipped profiles load") {
         REQUIRE(p.env.clear);
         CHECK(p.env.clear->value);
         REQUIRE(p.mounts.size() == 18);
-        CHECK(p.mounts.front().type == EntryType::RoBind);
+        CHECK(p.mounts.front().type == MountKind::RoBind);
         CHECK(p.mounts.front().dest == "/usr");
-        CHECK(p.mounts.back().type == EntryType::Tmpfs);
+        CHECK(p.mounts.back().type == MountKind::Tmpfs);
         CHECK(p.mounts.back().dest == "/home/alice");
         CHECK(p.mounts.back().mode == std::optional<uint32_t>(0700));
         bool passwd_found = false;
@@ -1070,11 +1099,11 @@ TEST_CASE("the shipped profiles load") {
         CHECK_FALSE(p.namespaces.net->value);
         REQUIRE(p.mounts.size() == 29);
         const FsEntry& home = p.mounts[18];
-        CHECK(home.type == EntryType::Bind);
+        CHECK(home.type == MountKind::Bind);
         CHECK(home.source == "/home/alice/.data/sbx/browser/home");
         CHECK(home.dest == "/home/alice");
         CHECK(home.create);
-        CHECK(p.mounts.back().type == EntryType::DevBind);
+        CHECK(p.mounts.back().type == MountKind::DevBind);
         CHECK(p.mounts.back().source == "/dev/dri");
         CHECK(p.mounts.back().optional);
         CHECK(p.env.keep.size() == 7 + 6);

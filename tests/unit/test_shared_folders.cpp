@@ -86,7 +86,7 @@ TEST_CASE("workdir: project folders, even under /tmp or ~, are fine") {
 TEST_CASE("workdir: an explicit --bind of the same folder replaces the profile's entry and is allowed") {
     Overrides overrides;
     FsEntry bind;
-    bind.type = EntryType::Bind;
+    bind.type = MountKind::Bind;
     bind.source = "/tmp";
     bind.dest = "/tmp";
     bind.loc = SourceLoc{"command line"};

@@ -1,0 +1,43 @@
+// plan_finish.hpp — build_plan's SandboxPlan -> the final plan: every
+// decision that needs to look at the host (real paths of the bind sources,
+// listings for Landlock, whether a folder can be created) made in one pure
+// step, through injected queries, before anything is changed on the host.
+// --dry-run, --print-bwrap-args and the launch all use its result.
+#pragma once
+
+#include "core/host.hpp"
+#include "core/landlock_policy.hpp"
+#include "core/plan.hpp"
+#include "core/plan_builder.hpp"
+
+namespace sbx::core {
+
+// What finish_plan may ask about the host; read-only queries, no changes.
+// Production: sys::real_path, sys::list_dir, sys::can_create.
+struct HostQueries {
+    SourceResolver real_path;  // realpath(3): nullopt when the path does not exist
+    DirLister list_dir;        // a folder's entries, lstat'ed
+    CreatableCheck can_create = [](const std::string&) { return true; };
+};
+
+// The steps between build_plan and the launch, in their one order:
+//  1. check_workdir_binds, check_exposure on the sources as written (so
+//     their errors, which say what to do, come before "No such file");
+//  2. the bind sources resolved to real paths (check_sources); a missing
+//     `create` source becomes the real path of its deepest existing
+//     ancestor plus the missing rest: what prepare_host will create;
+//  3. check_exposure and check_workdir_binds again, on those real paths;
+//  4. the Landlock rules derived from the mounts the profile asked for
+//     (before the covers of step 5: a read-only cover of sbx's own folder
+//     must not become a read+execute rule);
+//  5. sbx's own folders covered read-only where a writable bind shows them;
+//  6. each `dev` and `proc` op followed by the mounts it is made of (device
+//     nodes, devpts, /dev/shm, symlinks; read-only covers of /proc/sys...),
+//     marked `implied`: the plan lists every mount the launch makes.
+// Throws Usage for a refused or missing bind. Nothing is created: the host
+// step (sandbox::prepare_host) creates the `create` sources afterwards and
+// re-verifies them (see there).
+SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const HostFacts& host,
+                        const HostQueries& query);
+
+}  // namespace sbx::core

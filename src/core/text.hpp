@@ -9,8 +9,8 @@
 
 namespace sbx::core {
 
-// `text` in double quotes, control characters escaped (see printable).
-inline std::string quoted(std::string_view text) { return "\"" + printable(text) + "\""; }
+// quoted(), the one way user text enters a message, is declared in
+// core/path.hpp beside printable().
 
 // A file mode as written in profiles and on command lines: 0755, 01777.
 inline std::string octal(uint32_t mode) {

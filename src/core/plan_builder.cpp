@@ -385,11 +385,21 @@ std::string resolve_leniently(const std::string& path, const SourceResolver& res
 }
 
 // What a bind of the host's `source` would hand the sandbox, or nullptr.
-const char* host_tree_exposed(const std::string& source) {
+// A part of one of these trees is still the host's: /proc/PID (or
+// /proc/self, resolved to sbx's own pid) is a host process, /dev/pts holds
+// every terminal of the user's (what is typed there can be read), and a
+// writable part of /sys reaches what the user may write there (a delegated
+// /sys/fs/cgroup: cgroup.kill of the whole session). Read-only binds below
+// /sys stay allowed: browsers read /sys/devices to find the GPU.
+const char* host_tree_exposed(const std::string& source, MountKind kind) {
     if (source == "/") return "the host's whole filesystem";
     if (source == "/proc") return "every host process's command line, environment and open files";
+    if (is_under(source, "/proc")) return "a host process's command line, environment or open files";
     if (source == "/dev") return "every host device node";
+    if (is_under(source, "/dev/pts")) return "your terminals (what you type in them can be read)";
     if (source == "/sys") return "the host's kernel and device settings";
+    if (is_under(source, "/sys") && kind != MountKind::RoBind)
+        return "the host's kernel and device settings writable where you may write them";
     return nullptr;
 }
 
@@ -421,7 +431,7 @@ void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve) {
             refuse(op, "a bind over the sandbox's own " + std::string(op.dest == "/dev" ? "/dev" : "/proc") +
                            " replaces what sbx mounts there and can expose the host's");
         const std::string source = resolve_leniently(op.source, resolve);
-        if (const char* what = host_tree_exposed(source))
+        if (const char* what = host_tree_exposed(source, op.kind))
             refuse(op, std::string("binding the host's ") + source + " would expose " + what);
         if (op.kind == MountKind::RoBind) continue;
         for (const auto& [path, inside_too] : owned) {

@@ -262,3 +262,36 @@ fi
 run_sbx --unsafe --bind /:/host -- sh -c "test -r /host/etc/passwd && echo ran; touch /host$HOME/.config/sbx/x 2>&1"
 check_match "with --unsafe a writable / runs, and sbx's config folder in it stays read-only" \
     "^ran.*Read-only file system" "$(tr '\n' ' ' <<<"$OUT")"
+
+# Below /proc, /sys and /dev/pts: a part of the host's tree is still the
+# host's. /proc/PID (a process's command line, its fds), a writable
+# /sys/fs/cgroup (cgroup.kill of the user's whole session where systemd
+# delegates it) and the host's devpts (every terminal of the user's: read
+# what is typed there) were let through because only the exact paths were
+# compared.
+for pair in "bind:/proc/1:/hostpid1:host process" "ro-bind:/proc/self/fd:/hostfds:host process" \
+    "bind:/sys/fs:/hostfs:kernel and device" "dev-bind:/dev/pts:/hostpts:terminal"; do
+    IFS=: read -r kind src dst what <<<"$pair"
+    P=$(profile below-host-tree <<PROFILE
+include = ["default"]
+[[mount]]
+type = "$kind"
+source = "$src"
+dest = "$dst"
+PROFILE
+)
+    run_sbx --profile "$P" -- true
+    check_rc "$kind $src (below the host's tree) is refused" 2
+    check_match "... saying what it exposes" "below-host-tree.toml:2:1: $kind .*$what" "$ERR"
+done
+# Controls: the refusals are about something real (the host's devpts
+# inside: its ptmx, and a terminal of the user's if one is open), and a
+# read-only bind below /sys (browsers read /sys/devices for the GPU) stays.
+printf 'unsafe = true\n' >>"$P"
+run_sbx --profile "$P" -- sh -c 'test -c /hostpts/ptmx && echo exposed'
+check_eq "control: with unsafe = true the host's /dev/pts is bound" exposed "$OUT"
+run_sbx --ro-bind /sys/devices:/sysdev -- sh -c 'test -d /sysdev/system && echo bound'
+check_eq "control: a read-only bind below /sys is allowed" bound "$OUT"
+run_sbx --ro-bind /proc/1:/hostpid1 --unsafe -- sh -c 'test -r /hostpid1/cmdline && echo exposed'
+check_eq "control: --unsafe still binds below /proc" exposed "$OUT"
+

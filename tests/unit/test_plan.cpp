@@ -603,10 +603,37 @@ TEST_CASE("check_exposure: the host's /, /proc, /dev and /sys are never bound wi
     };
     CHECK_THAT(exposure_error(plan_with(EntryType::RoBind, "/home/alice/p", "/x"), through_link),
                Catch::Contains("binding the host's /proc would expose"));
-    // Below them is fine: a device, a proc file, a sysfs folder.
+    // Below them is fine: a device, a read-only sysfs folder.
     CHECK(exposure_error(plan_with(EntryType::DevBind, "/dev/dri", "/dev/dri")) == "(allowed)");
     CHECK(exposure_error(plan_with(EntryType::RoBind, "/sys/fs/cgroup", "/cg")) == "(allowed)");
     CHECK(exposure_error(plan_with(EntryType::RoBind, "/dev/null", "/dev/null2")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/sys/devices", "/sys/devices")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::DevBind, "/dev/ptsx", "/x")) == "(allowed)");
+    CHECK(exposure_error(plan_with(EntryType::RoBind, "/procfs", "/x")) == "(allowed)");
+}
+
+TEST_CASE("check_exposure: a part of the host's /proc, /dev/pts or a writable part of /sys is still the host's") {
+    for (EntryType type : {EntryType::RoBind, EntryType::Bind, EntryType::DevBind}) {
+        for (const std::string source : {"/proc/1", "/proc/4215/fd", "/proc/sys"})
+            CHECK_THAT(exposure_error(plan_with(type, source, "/x")),
+                       Catch::Contains("binding the host's " + source + " would expose a host process's"));
+        for (const std::string source : {"/dev/pts", "/dev/pts/3"})
+            CHECK_THAT(exposure_error(plan_with(type, source, "/x")), Catch::Contains("would expose your terminals"));
+        CHECK(exposure_error(plan_with(type, "/proc/1", "/x", true)) == "(allowed)");
+        CHECK(exposure_error(plan_with(type, "/dev/pts", "/x", true)) == "(allowed)");
+    }
+    for (EntryType type : {EntryType::Bind, EntryType::DevBind}) {
+        CHECK_THAT(exposure_error(plan_with(type, "/sys/fs/cgroup", "/cg")),
+                   Catch::Contains("binding the host's /sys/fs/cgroup would expose the host's kernel"));
+        CHECK(exposure_error(plan_with(type, "/sys/fs/cgroup", "/cg", true)) == "(allowed)");
+    }
+    // Through a symbolic link (the real path is compared).
+    auto through_link = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/t") return "/dev/pts/0";
+        return p;
+    };
+    CHECK_THAT(exposure_error(plan_with(EntryType::DevBind, "/home/alice/t", "/x"), through_link),
+               Catch::Contains("binding the host's /dev/pts/0 would expose your terminals"));
 }
 
 TEST_CASE("check_exposure: no bind over the sandbox's own /proc or /dev") {

@@ -330,6 +330,19 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     // The profile folder apart from its parent: it may be a symbolic link
     // to elsewhere, which the real path of the parent does not show.
     plan.launch_inputs = {host.xdg_config_home + "/sbx", "/etc/sbx", host.xdg_config_home + "/sbx/profiles"};
+    // A launch with XDG_CONFIG_HOME or XDG_DATA_HOME set elsewhere protects
+    // the default folders too: a later launch without the variable (from a
+    // desktop launcher, cron, another shell) looks there.
+    if (!host.home.empty()) {
+        const std::string config = join_path(host.home, ".config/sbx");
+        const std::string data = join_path(host.home, ".local/share/sbx");
+        if (config != host.xdg_config_home + "/sbx") {
+            plan.protected_paths.push_back(config);
+            plan.launch_inputs.push_back(config);
+            plan.launch_inputs.push_back(config + "/profiles");
+        }
+        if (data != host.xdg_data_home + "/sbx") plan.protected_paths.push_back(data);
+    }
     for (const auto& link : host.profile_links) plan.launch_inputs.push_back(link);
     for (const auto& file : profile.files)
         if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);

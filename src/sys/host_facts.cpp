@@ -28,6 +28,14 @@ std::string env_or(const core::HostFacts& host, const char* name, const std::str
     return it != host.env.end() && !it->second.empty() ? it->second : fallback;
 }
 
+// An XDG base directory: a relative one is invalid and ignored (the XDG
+// base directory specification), or a profile name would be looked up
+// relative to the working directory, where a sandbox may write.
+std::string xdg_dir(const core::HostFacts& host, const char* name, const std::string& fallback) {
+    const std::string value = env_or(host, name, fallback);
+    return value.starts_with('/') ? value : fallback;
+}
+
 // The real paths of the symbolic links directly in `dir`, in name order; a
 // dangling one by its target as written (it may be created later).
 std::vector<std::string> profile_links(const std::string& dir) {
@@ -84,9 +92,9 @@ core::HostFacts read_host_facts() {
 
     for (int fd = 0; fd < 3; ++fd) host.stdio_is_tty[static_cast<size_t>(fd)] = ::isatty(fd) == 1;
     if (struct sysinfo info{}; ::sysinfo(&info) == 0) host.mem_total = uint64_t{info.totalram} * info.mem_unit;
-    host.xdg_runtime_dir = env_or(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
-    host.xdg_config_home = env_or(host, "XDG_CONFIG_HOME", host.home + "/.config");
-    host.xdg_data_home = env_or(host, "XDG_DATA_HOME", host.home + "/.local/share");
+    host.xdg_runtime_dir = xdg_dir(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
+    host.xdg_config_home = xdg_dir(host, "XDG_CONFIG_HOME", host.home + "/.config");
+    host.xdg_data_home = xdg_dir(host, "XDG_DATA_HOME", host.home + "/.local/share");
     host.profile_dirs = {host.xdg_config_home + "/sbx/profiles", "/etc/sbx/profiles",
                          std::string(SBX_DATADIR) + "/sbx/profiles"};
     host.profile_links = profile_links(host.profile_dirs.front());

@@ -295,3 +295,32 @@ check_eq "control: a read-only bind below /sys is allowed" bound "$OUT"
 run_sbx --ro-bind /proc/1:/hostpid1 --unsafe -- sh -c 'test -r /hostpid1/cmdline && echo exposed'
 check_eq "control: --unsafe still binds below /proc" exposed "$OUT"
 
+# ---------------------------------------------------------------------------
+# 5. The launch that sets XDG_CONFIG_HOME is not the only launch
+# ---------------------------------------------------------------------------
+# A launch started with XDG_CONFIG_HOME (or XDG_DATA_HOME) elsewhere, from a
+# shell that sets it, must still keep ~/.config/sbx out of reach: the next
+# launch, from a desktop launcher or cron without the variable, reads its
+# profiles there. (Dry runs only: the real home is shared with other tests.)
+mkdir -p "$HOME/.config" "$HOME/.local/share"
+in_dir "$LPROJ" --dry-run --bind "$HOME/.config:/c" -- true
+check_rc "with XDG_CONFIG_HOME elsewhere, a writable bind of ~/.config is refused" 2
+check_match "... because of ~/.config/sbx" "would let the sandbox change $HOME/.config/sbx" "$ERR"
+in_dir "$LPROJ" --dry-run --bind "$HOME/.local/share:/d" -- true
+check_rc "with XDG_DATA_HOME elsewhere, a writable bind of ~/.local/share is refused" 2
+in_dir "$LPROJ" --dry-run --bind "$LCFG:/c" -- true
+check_rc "control: ... and of \$XDG_CONFIG_HOME itself" 2
+
+# A relative XDG_CONFIG_HOME is invalid (XDG base directory specification)
+# and ignored: taken as it is, it made a profile name a path relative to the
+# working directory, where a sandbox working there writes.
+mkdir -p "$LPROJ/rel/sbx/profiles"
+printf '%s\n' "$EVIL_PROFILE" >"$LPROJ/rel/sbx/profiles/evil.toml"
+cd "$LPROJ" && run_sbx_via env XDG_CONFIG_HOME=rel -- --profile evil --dry-run -- true
+cd "$WORK" || exit
+check_rc "a relative XDG_CONFIG_HOME does not make the working directory a profile folder" 2
+check_match "... the name is not found" "evil" "$ERR"
+cd "$LPROJ" && run_sbx_via env XDG_CONFIG_HOME="$LPROJ/rel" -- --profile evil --dry-run -- true
+cd "$WORK" || exit
+check_match "control: the same folder given as an absolute XDG_CONFIG_HOME is read" "hostname +pwned" "$OUT"
+reset_launch_home

@@ -688,6 +688,31 @@ TEST_CASE("check_exposure: no writable bind of sbx's folders, their ancestors or
                Catch::Contains("change /home/alice/dots/config/sbx"));
 }
 
+TEST_CASE("check_exposure: with XDG_CONFIG_HOME or XDG_DATA_HOME elsewhere the default folders stay protected") {
+    HostFacts host = test_host();
+    host.xdg_config_home = "/work/cfg";
+    host.xdg_data_home = "/work/data";
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/.config", "/w"));
+    const SandboxPlan config = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(config), Catch::Contains("change /home/alice/.config/sbx"));
+    ov.mounts.back().source = "/home/alice/.local";
+    const SandboxPlan data = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(data), Catch::Contains("change /home/alice/.local/share/sbx"));
+    // The ones set are protected as before.
+    ov.mounts.back().source = "/work";
+    const SandboxPlan set = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(set), Catch::Contains("change /work/cfg/sbx"));
+    // A profile folder in the default place is a launch input, not just a
+    // protected folder: a bind inside it is refused too.
+    ov.mounts.back().source = "/home/alice/.config/sbx/profiles";
+    const SandboxPlan inside = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(inside), Catch::Contains("change /home/alice/.config/sbx"));
+    ov.mounts.back().source = "/home/alice/.local/share/sbx/browser/home";
+    const SandboxPlan state = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(exposure_error(state) == "(allowed)");
+}
+
 TEST_CASE("check_exposure: a profile file read is protected like sbx's folders") {
     const HostFacts host = test_host();
     const std::string profile = "[[mount]]\ntype = \"bind\"\nsource = \"/p\"\ndest = \"/w\"\n";

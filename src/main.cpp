@@ -73,6 +73,11 @@ int main(int argc, char** argv) {
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
         if (has_workdir) sbx::core::check_workdir_binds(plan, shared);  // again, on the real paths
+        // A project folder holding one of the user's sockets (a tmux -S
+        // socket in a subfolder): the only scan a normal launch makes.
+        if (has_workdir)
+            sbx::core::check_workdir_sockets(
+                plan, [&](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); });
         sbx::core::derive_landlock_rules(plan, profile.landlock, sbx::sys::list_dir);
         sbx::core::protect_own_folders(plan, sbx::sys::real_path, sbx::sys::can_create);
         // Only when asked what will happen: a normal launch reads no folders.

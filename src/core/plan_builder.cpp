@@ -349,6 +349,34 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     return plan;
 }
 
+namespace {
+std::string resolve_leniently(const std::string& path, const SourceResolver& resolve);
+[[noreturn]] void refuse(const MountOp& op, const std::string& why);
+
+// A source inside sbx's data folder (the browser's home) is sbx's state: a
+// symbolic link below the folder was planted by a sandbox that could write
+// next to it (cli started in ~/.local/share/sbx/browser), to send this bind
+// to ~/.ssh, say. Checked where the source is resolved for the mount, so
+// no later swap slips by.
+void check_state_source(const SandboxPlan& plan, const MountOp& op, const std::string& real,
+                        const SourceResolver& resolve) {
+    if (op.unsafe) return;
+    const std::string source = tidy_host_path(op.source);
+    for (const auto& written : plan.protected_paths) {
+        // The data folders only: the config folders (launch inputs) are the
+        // user's, and may be symbolic links into a dotfiles repository.
+        if (std::find(plan.launch_inputs.begin(), plan.launch_inputs.end(), written) != plan.launch_inputs.end())
+            continue;
+        const std::string folder = tidy_host_path(written);  // $XDG_DATA_HOME may end in '/'
+        if (source == folder || !is_under(source, folder)) continue;
+        const std::string expected = join_path(resolve_leniently(folder, resolve), source.substr(folder.size()));
+        if (real != expected)
+            refuse(op, "a symbolic link inside sbx's own folder " + folder + " leads it to " + real +
+                           " (planted by a sandbox that could write there?)");
+    }
+}
+}  // namespace
+
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
     std::unordered_set<std::string> unmounted;
     std::vector<MountOp> kept;
@@ -357,6 +385,7 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         if (!is_bind(op.kind)) {
             kept.push_back(std::move(op));
         } else if (auto real = resolve(op.source)) {
+            check_state_source(plan, op, *real, resolve);
             op.source = *real;
             kept.push_back(std::move(op));
         } else if (op.create) {

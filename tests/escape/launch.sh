@@ -139,6 +139,26 @@ check_true "control: it landed in the browser's private home in the data folder"
 check_eq "after browser planted it, --profile browser.toml is unchanged" "$BASE_BROWSER" "$(victim browser.toml)"
 reset_launch_home
 
+# The state folders in the data folder are sbx's: a sandbox that may write
+# next to one (cli started in ~/.local/share/sbx/browser, which lies inside
+# the data folder and so was allowed) swaps the browser's home for a
+# symbolic link, and the next browser launch bound whatever it leads to
+# (~/.ssh, say) read-write as its home.
+mkdir -p "$LDATA/sbx/browser/home" "$LH/secret"
+echo key >"$LH/secret/id_rsa"
+in_dir "$LDATA/sbx/browser" --profile cli -- sh -c "mv home home.old && ln -s $LH/secret home && echo planted"
+check_eq "setup: cli started next to the browser's home swaps it for a symlink" planted "$OUT"
+cd "$LPROJ" && lsbx --profile browser -- sh -c 'cat "$HOME/id_rsa"; echo x >"$HOME/pwned"'
+cd "$WORK" || exit
+check_rc "the next browser launch refuses a home that a symlink in the data folder leads elsewhere" 2
+check_match "... naming the link's target" "browser.toml:[0-9]+:1: .*$LH/secret" "$ERR"
+check_true "... and wrote nothing there" "$LH/secret/pwned exists" test ! -e "$LH/secret/pwned"
+rm "$LDATA/sbx/browser/home" && mv "$LDATA/sbx/browser/home.old" "$LDATA/sbx/browser/home"
+cd "$LPROJ" && lsbx --profile browser -- sh -c 'echo x >"$HOME/mine" && echo wrote'
+cd "$WORK" || exit
+check_eq "control: with the real folder back, the browser writes its home" wrote "$OUT"
+reset_launch_home
+
 # A profile file given by path is a launch input too: no writable bind of
 # the same launch may expose it (the sandbox would rewrite it for the next).
 printf 'include = ["cli"]\n' >"$LPROJ/mine.toml"

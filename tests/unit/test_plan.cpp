@@ -713,6 +713,40 @@ TEST_CASE("check_exposure: with XDG_CONFIG_HOME or XDG_DATA_HOME elsewhere the d
     CHECK(exposure_error(state) == "(allowed)");
 }
 
+TEST_CASE("check_sources: a symbolic link inside sbx's data folder is refused, not followed") {
+    auto planted = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/.local/share/sbx/browser/home") return "/home/alice/.ssh";
+        return p;
+    };
+    SandboxPlan plan = plan_with(EntryType::Bind, "/home/alice/.local/share/sbx/browser/home", "/home/alice");
+    CHECK_THROWS_WITH(check_sources(plan, planted),
+                      "command line --bind: bind /home/alice/.local/share/sbx/browser/home -> /home/alice: a symbolic "
+                      "link inside sbx's own folder /home/alice/.local/share/sbx leads it to /home/alice/.ssh (planted "
+                      "by a sandbox that could write there?) (--unsafe allows it anyway)");
+    // Control: the real folder is taken.
+    SandboxPlan real = plan_with(EntryType::Bind, "/home/alice/.local/share/sbx/browser/home", "/home/alice");
+    CHECK_NOTHROW(check_sources(real, [](const std::string& p) -> std::optional<std::string> { return p; }));
+    CHECK(real.mounts.back().source == "/home/alice/.local/share/sbx/browser/home");
+    // A data folder reached through a symlinked ~/.local is fine: only links below it count.
+    auto dotfiles = [](const std::string& p) -> std::optional<std::string> {
+        if (p.starts_with("/home/alice/.local")) return "/dots/local" + p.substr(18);
+        return p;
+    };
+    SandboxPlan linked = plan_with(EntryType::Bind, "/home/alice/.local/share/sbx/browser/home", "/home/alice");
+    CHECK_NOTHROW(check_sources(linked, dotfiles));
+    CHECK(linked.mounts.back().source == "/dots/local/share/sbx/browser/home");
+    // The config folder is the user's: a profile folder linked into a dotfiles repository is followed.
+    auto config = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/.config/sbx/profiles") return "/dots/profiles";
+        return p;
+    };
+    SandboxPlan profiles = plan_with(EntryType::RoBind, "/home/alice/.config/sbx/profiles", "/p");
+    CHECK_NOTHROW(check_sources(profiles, config));
+    // unsafe gives it up.
+    SandboxPlan given_up = plan_with(EntryType::Bind, "/home/alice/.local/share/sbx/browser/home", "/h", true);
+    CHECK_NOTHROW(check_sources(given_up, planted));
+}
+
 TEST_CASE("check_exposure: a profile file read is protected like sbx's folders") {
     const HostFacts host = test_host();
     const std::string profile = "[[mount]]\ntype = \"bind\"\nsource = \"/p\"\ndest = \"/w\"\n";

@@ -343,6 +343,12 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
         }
         if (data != host.xdg_data_home + "/sbx") plan.protected_paths.push_back(data);
     }
+    // Every folder a name is looked up in: the third, DATADIR/sbx/profiles,
+    // is the user's when sbx is installed with --prefix ~/.local, and then
+    // lies inside the data folder, where binds are otherwise allowed.
+    for (const auto& dir : host.profile_dirs)
+        if (std::find(plan.launch_inputs.begin(), plan.launch_inputs.end(), dir) == plan.launch_inputs.end())
+            plan.launch_inputs.push_back(dir);
     for (const auto& link : host.profile_links) plan.launch_inputs.push_back(link);
     for (const auto& file : profile.files)
         if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);

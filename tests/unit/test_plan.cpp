@@ -713,6 +713,24 @@ TEST_CASE("check_exposure: with XDG_CONFIG_HOME or XDG_DATA_HOME elsewhere the d
     CHECK(exposure_error(state) == "(allowed)");
 }
 
+TEST_CASE("check_exposure: every profile folder is a launch input, DATADIR's too (a --prefix ~/.local install)") {
+    HostFacts host = test_host();
+    host.profile_dirs = {"/home/alice/.config/sbx/profiles", "/etc/sbx/profiles",
+                         "/home/alice/.local/share/sbx/profiles"};
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/.local/share/sbx/profiles", "/w"));
+    const SandboxPlan plan = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(std::count(plan.launch_inputs.begin(), plan.launch_inputs.end(), "/home/alice/.config/sbx/profiles") == 1);
+    CHECK_THAT(exposure_error(plan), Catch::Contains("change /home/alice/.local/share/sbx/profiles"));
+    ov.mounts.back().source = "/home/alice/.local/share/sbx/profiles/x";
+    const SandboxPlan inside = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(inside), Catch::Contains("change /home/alice/.local/share/sbx/profiles"));
+    // The rest of the data folder is still the sandboxes' state.
+    ov.mounts.back().source = "/home/alice/.local/share/sbx/browser/home";
+    const SandboxPlan state = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(exposure_error(state) == "(allowed)");
+}
+
 TEST_CASE("check_sources: a symbolic link inside sbx's data folder is refused, not followed") {
     auto planted = [](const std::string& p) -> std::optional<std::string> {
         if (p == "/home/alice/.local/share/sbx/browser/home") return "/home/alice/.ssh";

@@ -346,10 +346,12 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     // Every folder a name is looked up in: the third, DATADIR/sbx/profiles,
     // is the user's when sbx is installed with --prefix ~/.local, and then
     // lies inside the data folder, where binds are otherwise allowed.
-    for (const auto& dir : host.profile_dirs)
-        if (std::find(plan.launch_inputs.begin(), plan.launch_inputs.end(), dir) == plan.launch_inputs.end())
-            plan.launch_inputs.push_back(dir);
-    for (const auto& link : host.profile_links) plan.launch_inputs.push_back(link);
+    auto add_input = [&plan](const std::string& path) {
+        if (std::find(plan.launch_inputs.begin(), plan.launch_inputs.end(), path) == plan.launch_inputs.end())
+            plan.launch_inputs.push_back(path);
+    };
+    for (const auto& dir : host.profile_dirs) add_input(dir);
+    for (const auto& link : host.profile_links) add_input(link);
     for (const auto& file : profile.files)
         if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);
     return plan;
@@ -470,8 +472,21 @@ void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve) {
     // data folder lies per-sandbox state (the browser's home), inside a
     // launch input only what decides a later launch.
     std::vector<std::pair<std::string, bool>> owned;
-    for (const auto& path : plan.protected_paths) owned.emplace_back(resolve_leniently(path, resolve), false);
-    for (const auto& path : plan.launch_inputs) owned.emplace_back(resolve_leniently(path, resolve), true);
+    // A path that is a symbolic link is held by its folder as well as by
+    // what it leads to: a writable bind of the folder could replace the link
+    // (the middle of a chain ~/.config/sbx/profiles -> ~/dots/profiles ->
+    // ~/work/profiles, say).
+    auto own = [&](const std::string& path, bool inside_too) {
+        const std::string real = resolve_leniently(path, resolve);
+        owned.emplace_back(real, inside_too);
+        const std::string tidy = tidy_host_path(path);
+        if (tidy == "/" || !tidy.starts_with('/')) return;
+        const std::string parent = parent_path(tidy);
+        const std::string link = join_path(resolve_leniently(parent, resolve), tidy.substr(parent.size()));
+        if (link != real) owned.emplace_back(link, false);
+    };
+    for (const auto& path : plan.protected_paths) own(path, false);
+    for (const auto& path : plan.launch_inputs) own(path, true);
 
     for (const auto& op : plan.mounts) {
         if (!is_bind(op.kind) || op.unsafe) continue;

@@ -235,6 +235,29 @@ check_rc "cli working in the folder the profile folder links to is refused" 2
 check_eq "... and --profile browser.toml is unchanged" "$BASE_BROWSER" "$(victim browser.toml)"
 reset_launch_home
 
+# A chain of links: the profile folder links into a dotfiles folder, whose
+# entry links on into a second repository. cli working in the dotfiles
+# folder swapped the middle link for a folder of its own profiles: only the
+# end of the chain was protected.
+mkdir -p "$LH/dots" "$LH/work/profiles" && rmdir "$LCFG/sbx/profiles"
+ln -s "$LH/work/profiles" "$LH/dots/profiles" && ln -s "$LH/dots/profiles" "$LCFG/sbx/profiles"
+in_dir "$LH/dots" --profile cli -- sh -c "rm profiles && mkdir profiles && printf '%s\n' '$EVIL_PROFILE' >profiles/browser.toml && echo swapped"
+check_rc "cli working in the folder holding the middle link of the profile folder's chain is refused" 2
+check_match "... and --profile browser.toml is unchanged (the built-in one, as before)" \
+    "^rc=0 profile +browser \(builtin:browser.toml, builtin:default.toml\).*hostname +sandbox" \
+    "$(victim browser.toml | tr '\n' ' ')"
+in_dir "$LH/work" --profile cli -- true
+check_rc "control: ... as is cli working where the chain ends" 2
+reset_launch_home
+# The same for a profile file linked through two folders.
+mkdir -p "$LH/dots" "$LH/work"
+printf 'include = ["default"]\nhostname = "work-browser"\n' >"$LH/work/browser.toml"
+ln -s "$LH/work/browser.toml" "$LH/dots/browser.toml" && ln -s "$LH/dots/browser.toml" "$LCFG/sbx/profiles/browser.toml"
+in_dir "$LH/dots" --profile cli -- sh -c "rm browser.toml && printf '%s\n' '$EVIL_PROFILE' >browser.toml && echo swapped"
+check_rc "cli working in the folder holding the middle link of a profile's chain is refused" 2
+check_match "... and --profile browser.toml still reads the end of the chain" "hostname +work-browser" "$(victim browser.toml)"
+reset_launch_home
+
 # ---------------------------------------------------------------------------
 # 4. Binds that expose the host wholesale are refused unless --unsafe
 # ---------------------------------------------------------------------------

@@ -731,6 +731,30 @@ TEST_CASE("check_exposure: every profile folder is a launch input, DATADIR's too
     CHECK(exposure_error(state) == "(allowed)");
 }
 
+TEST_CASE("check_exposure: the middle link of a chain is protected by its folder") {
+    HostFacts host = test_host();
+    // ~/.config/sbx/profiles -> ~/dots/profiles -> ~/work/profiles, as sys
+    // reports it: the middle link's location.
+    host.profile_links = {"/home/alice/dots/profiles"};
+    auto chain = [](const std::string& p) -> std::optional<std::string> {
+        for (const std::string from : {"/home/alice/.config/sbx/profiles", "/home/alice/dots/profiles"})
+            if (p == from || p.starts_with(from + "/")) return "/home/alice/work/profiles" + p.substr(from.size());
+        return p;
+    };
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(EntryType::Bind, "/home/alice/dots", "/w"));
+    const SandboxPlan dots = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(dots, chain), Catch::Contains("change /home/alice/dots/profiles"));
+    ov.mounts.back().source = "/home/alice/work";
+    const SandboxPlan work = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(work, chain), Catch::Contains("change /home/alice/work/profiles"));
+    // A sibling of the middle link is fine (only the link's own folder and
+    // its ancestors hold it).
+    ov.mounts.back().source = "/home/alice/dots/vim";
+    const SandboxPlan vim = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(exposure_error(vim, chain) == "(allowed)");
+}
+
 TEST_CASE("check_sources: a symbolic link inside sbx's data folder is refused, not followed") {
     auto planted = [](const std::string& p) -> std::optional<std::string> {
         if (p == "/home/alice/.local/share/sbx/browser/home") return "/home/alice/.ssh";

@@ -183,12 +183,21 @@ void cover_proc(const Tree& tree, const std::string& proc) {
     }
 }
 
+// The /dev tmpfs itself: 1 MiB and 4096 inodes, far more than its nodes,
+// links and the mount points of dev-binds below it take.
+constexpr const char* kDevSize = "1048576";
+constexpr const char* kDevInodes = "4096";
+
 // A minimal /dev: a few harmless host devices bound in, a private devpts,
 // a tmpfs for shm and the usual symlinks.
 void make_dev(const Tree& tree, const std::string& dest, const std::optional<uint64_t>& shm_size) {
     // Not nodev: the bound device nodes below must work. The kernel marks a
     // tmpfs mounted in a user namespace nodev for nodes created in it anyway.
-    mount_new(tree, "tmpfs", dest, {{"mode", "0755"}}, MOUNT_ATTR_NOSUID);
+    // Bounded: it holds only nodes, links and mount points, and the
+    // kernel's default (half of the memory) would let the sandbox fill RAM
+    // through /dev/f beside the bounded /tmp, home and /dev/shm.
+    mount_new(tree, "tmpfs", dest, {{"mode", "0755"}, {"size", kDevSize}, {"nr_inodes", kDevInodes}},
+              MOUNT_ATTR_NOSUID);
     for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
         const std::string host = std::string("/dev/") + node;
         const std::string what = "bind " + host;

@@ -156,6 +156,18 @@ for dir in /tmp /dev/shm '$HOME'; do
     check_eq "control: the default profile lets 2M be written to $dir" "rc=0" "$OUT"
 done
 
+# /dev itself is a tmpfs the sandbox may write (bubblewrap's is too). It
+# had the kernel's default size, half of the memory, beside the bounded
+# ones: the sandbox filled RAM through /dev/f. It holds only device nodes,
+# links and mount points, so 1 MiB is plenty.
+run_sbx -- /bin/sh -c 'dd if=/dev/zero of=/dev/f bs=64k count=32 2>&1; echo rc=$?'
+check_match "/dev (the tmpfs itself) is bounded: writing 2M there fails with ENOSPC" \
+    "No space left on device.*rc=1$" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
+run_sbx -- /bin/sh -c 'dd if=/dev/zero of=/dev/f bs=64k count=8 2>/dev/null && echo rc=$? && ls /dev/null /dev/pts/ptmx'
+check_eq "control: 512K fit in /dev, and its nodes and devpts are there" "rc=0
+/dev/null
+/dev/pts/ptmx" "$OUT"
+
 # ---------------------------------------------------------------------------
 # ptrace: the target cannot attach to PID 1; the user's host processes can
 # (they own the user namespace). What sbx(1) SECURITY says.

@@ -92,6 +92,7 @@ else
     not_ok "shared: a host listener in $WORK/proj2/run" "$(cat "$WORK/ulisten3.out")"
 fi
 kill "$LISTENER" 2>/dev/null
+rm -f "$WORK/proj2/run/tmux.sock"  # the next suites may start cli in a folder above it
 
 # ---------------------------------------------------------------------------
 # The socket report: --dry-run and --verbose name sockets inside binds

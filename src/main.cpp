@@ -54,9 +54,10 @@ int main(int argc, char** argv) {
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         // Every decision before the first side effect: --dry-run,
         // --print-bwrap-args and the launch all use this one final plan.
-        const sbx::core::SandboxPlan plan =
-            sbx::core::finish_plan(sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
-                                   {sbx::sys::real_path, sbx::sys::list_dir, sbx::sys::can_create});
+        const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
+            sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
+            {sbx::sys::real_path, sbx::sys::list_dir, sbx::sys::can_create,
+             [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); }});
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");

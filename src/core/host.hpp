@@ -30,7 +30,8 @@ struct HostFacts {
     std::vector<std::string> profile_dirs;
     // Where the symbolic links in $XDG_CONFIG_HOME/sbx/profiles really lead
     // (a dotfiles repository, say): profiles a later launch may read, which
-    // no writable bind may expose.
+    // no writable bind may expose; and where every link met on the way to
+    // them and to the folder itself lies (the middle of a chain of links).
     std::vector<std::string> profile_links;
     // Which of stdin, stdout, stderr are terminals: each one that is gets
     // the sandbox's own pty in its place (`pty`, sbx(1) SECURITY).

@@ -310,11 +310,59 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     // The profile folder apart from its parent: it may be a symbolic link
     // to elsewhere, which the real path of the parent does not show.
     plan.launch_inputs = {host.xdg_config_home + "/sbx", "/etc/sbx", host.xdg_config_home + "/sbx/profiles"};
-    for (const auto& link : host.profile_links) plan.launch_inputs.push_back(link);
+    // A launch with XDG_CONFIG_HOME or XDG_DATA_HOME set elsewhere protects
+    // the default folders too: a later launch without the variable (from a
+    // desktop launcher, cron, another shell) looks there.
+    if (!host.home.empty()) {
+        const std::string config = join_path(host.home, ".config/sbx");
+        const std::string data = join_path(host.home, ".local/share/sbx");
+        if (config != host.xdg_config_home + "/sbx") {
+            plan.protected_paths.push_back(config);
+            plan.launch_inputs.push_back(config);
+            plan.launch_inputs.push_back(config + "/profiles");
+        }
+        if (data != host.xdg_data_home + "/sbx") plan.protected_paths.push_back(data);
+    }
+    // Every folder a name is looked up in: the third, DATADIR/sbx/profiles,
+    // is the user's when sbx is installed with --prefix ~/.local, and then
+    // lies inside the data folder, where binds are otherwise allowed.
+    auto add_input = [&plan](const std::string& path) {
+        if (std::find(plan.launch_inputs.begin(), plan.launch_inputs.end(), path) == plan.launch_inputs.end())
+            plan.launch_inputs.push_back(path);
+    };
+    for (const auto& dir : host.profile_dirs) add_input(dir);
+    for (const auto& link : host.profile_links) add_input(link);
     for (const auto& file : profile.files)
         if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);
     return plan;
 }
+
+namespace {
+[[noreturn]] void refuse(const MountOp& op, const std::string& why);
+
+// A source inside sbx's data folder (the browser's home) is sbx's state: a
+// symbolic link below the folder was planted by a sandbox that could write
+// next to it (cli started in ~/.local/share/sbx/browser), to send this bind
+// to ~/.ssh, say. Checked where the source is resolved for the mount, so
+// no later swap slips by.
+void check_state_source(const SandboxPlan& plan, const MountOp& op, const std::string& real,
+                        const SourceResolver& resolve) {
+    if (op.unsafe) return;
+    const std::string source = tidy_host_path(op.source);
+    for (const auto& written : plan.protected_paths) {
+        // The data folders only: the config folders (launch inputs) are the
+        // user's, and may be symbolic links into a dotfiles repository.
+        if (std::find(plan.launch_inputs.begin(), plan.launch_inputs.end(), written) != plan.launch_inputs.end())
+            continue;
+        const std::string folder = tidy_host_path(written);  // $XDG_DATA_HOME may end in '/'
+        if (source == folder || !is_under(source, folder)) continue;
+        const std::string expected = join_path(resolve_leniently(folder, resolve), source.substr(folder.size()));
+        if (real != expected)
+            refuse(op, "a symbolic link inside sbx's own folder " + folder + " leads it to " + real +
+                           " (planted by a sandbox that could write there?)");
+    }
+}
+}  // namespace
 
 void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
     std::unordered_set<std::string> unmounted;
@@ -324,6 +372,7 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         if (!is_bind(op.kind)) {
             kept.push_back(std::move(op));
         } else if (auto real = resolve(op.source)) {
+            check_state_source(plan, op, *real, resolve);
             op.source = *real;
             kept.push_back(std::move(op));
         } else if (op.create) {
@@ -365,11 +414,21 @@ std::string resolve_leniently(const std::string& path, const SourceResolver& res
 namespace {
 
 // What a bind of the host's `source` would hand the sandbox, or nullptr.
-const char* host_tree_exposed(const std::string& source) {
+// A part of one of these trees is still the host's: /proc/PID (or
+// /proc/self, resolved to sbx's own pid) is a host process, /dev/pts holds
+// every terminal of the user's (what is typed there can be read), and a
+// writable part of /sys reaches what the user may write there (a delegated
+// /sys/fs/cgroup: cgroup.kill of the whole session). Read-only binds below
+// /sys stay allowed: browsers read /sys/devices to find the GPU.
+const char* host_tree_exposed(const std::string& source, MountKind kind) {
     if (source == "/") return "the host's whole filesystem";
     if (source == "/proc") return "every host process's command line, environment and open files";
+    if (is_under(source, "/proc")) return "a host process's command line, environment or open files";
     if (source == "/dev") return "every host device node";
+    if (is_under(source, "/dev/pts")) return "your terminals (what you type in them can be read)";
     if (source == "/sys") return "the host's kernel and device settings";
+    if (is_under(source, "/sys") && kind != MountKind::RoBind)
+        return "the host's kernel and device settings writable where you may write them";
     return nullptr;
 }
 
@@ -392,8 +451,21 @@ void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve) {
     // data folder lies per-sandbox state (the browser's home), inside a
     // launch input only what decides a later launch.
     std::vector<std::pair<std::string, bool>> owned;
-    for (const auto& path : plan.protected_paths) owned.emplace_back(resolve_leniently(path, resolve), false);
-    for (const auto& path : plan.launch_inputs) owned.emplace_back(resolve_leniently(path, resolve), true);
+    // A path that is a symbolic link is held by its folder as well as by
+    // what it leads to: a writable bind of the folder could replace the link
+    // (the middle of a chain ~/.config/sbx/profiles -> ~/dots/profiles ->
+    // ~/work/profiles, say).
+    auto own = [&](const std::string& path, bool inside_too) {
+        const std::string real = resolve_leniently(path, resolve);
+        owned.emplace_back(real, inside_too);
+        const std::string tidy = tidy_host_path(path);
+        if (tidy == "/" || !tidy.starts_with('/')) return;
+        const std::string parent = parent_path(tidy);
+        const std::string link = join_path(resolve_leniently(parent, resolve), tidy.substr(parent.size()));
+        if (link != real) owned.emplace_back(link, false);
+    };
+    for (const auto& path : plan.protected_paths) own(path, false);
+    for (const auto& path : plan.launch_inputs) own(path, true);
 
     for (const auto& op : plan.mounts) {
         if (!is_bind(op.kind) || op.unsafe) continue;
@@ -401,7 +473,7 @@ void check_exposure(const SandboxPlan& plan, const SourceResolver& resolve) {
             refuse(op, "a bind over the sandbox's own " + std::string(op.dest == "/dev" ? "/dev" : "/proc") +
                            " replaces what sbx mounts there and can expose the host's");
         const std::string source = resolve_leniently(op.source, resolve);
-        if (const char* what = host_tree_exposed(source))
+        if (const char* what = host_tree_exposed(source, op.kind))
             refuse(op, std::string("binding the host's ") + source + " would expose " + what);
         if (op.kind == MountKind::RoBind) continue;
         for (const auto& [path, inside_too] : owned) {

@@ -94,6 +94,9 @@ SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const Ho
     // Again, on the real paths now in the plan: those are what is mounted.
     check_exposure(plan, query.real_path);
     if (has_workdir) check_workdir_binds(plan, shared);
+    // A project folder holding one of the user's sockets (a tmux -S socket
+    // in a subfolder).
+    if (has_workdir && query.scan_sockets) check_workdir_sockets(plan, query.scan_sockets);
 
     derive_landlock_rules(plan, landlock, query.list_dir);
     protect_own_folders(plan, query.real_path, query.can_create);

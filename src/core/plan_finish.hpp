@@ -9,6 +9,7 @@
 #include "core/landlock_policy.hpp"
 #include "core/plan.hpp"
 #include "core/plan_builder.hpp"
+#include "core/shared_folders.hpp"
 
 namespace sbx::core {
 
@@ -18,6 +19,9 @@ struct HostQueries {
     SourceResolver real_path;  // realpath(3): nullopt when the path does not exist
     DirLister list_dir;        // a folder's entries, lstat'ed
     CreatableCheck can_create = [](const std::string&) { return true; };
+    // The user's sockets below a `workdir` bind's source (the only scan a
+    // plain launch makes); unset in unit tests that need no scan.
+    SocketScanner scan_sockets;
 };
 
 // The steps between build_plan and the launch, in their one order:
@@ -26,7 +30,8 @@ struct HostQueries {
 //  2. the bind sources resolved to real paths (check_sources); a missing
 //     `create` source becomes the real path of its deepest existing
 //     ancestor plus the missing rest: what prepare_host will create;
-//  3. check_exposure and check_workdir_binds again, on those real paths;
+//  3. check_exposure and check_workdir_binds again, on those real paths,
+//     and a `workdir` bind holding one of the user's sockets refused;
 //  4. the Landlock rules derived from the mounts the profile asked for
 //     (before the covers of step 5: a read-only cover of sbx's own folder
 //     must not become a read+execute rule);

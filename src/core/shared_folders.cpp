@@ -43,6 +43,27 @@ void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder
     }
 }
 
+void check_workdir_sockets(const SandboxPlan& plan, const SocketScanner& scan) {
+    for (const MountOp& op : plan.mounts) {
+        if (!op.workdir) continue;
+        const SocketScan found = scan(op.source);
+        if (found.count == 0) continue;
+        std::string sockets;
+        for (size_t i = 0; i < found.samples.size() && i < kSocketSamples; ++i)
+            sockets += (i ? ", " : "") + printable(found.samples[i]);
+        if (found.count > std::min(found.samples.size(), kSocketSamples)) sockets += ", ...";
+        throw Error(ErrorKind::Usage,
+                    plan.profile_name + ": refusing to bind " + printable(op.source) +
+                        (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: it holds " +
+                        std::to_string(found.count) + (found.incomplete ? " or more" : "") + " Unix socket" +
+                        (found.count == 1 ? "" : "s") + " of yours (" + sockets +
+                        ") that the sandbox could connect to (Landlock does not check connect(); tmux runs commands "
+                        "for whoever connects) (" +
+                        op.origin + "); cd into a project folder, or bind " + printable(op.source) +
+                        " explicitly with --bind " + printable(op.source) + " if you mean it");
+    }
+}
+
 std::string describe_bind_sockets(const MountOp& op, const SocketScan& scan) {
     if (scan.count == 0) return "";
     std::string out = mount_kind_name(op.kind) + std::string(" ") + op.source + " -> " + op.dest + ": " +

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,17 @@ struct SocketScan {
     bool incomplete = false;           // a depth or entry limit cut the scan short
 };
 inline constexpr size_t kSocketSamples = 3;
+
+// Finds the user's sockets at or below a host path (sys::scan_unix_sockets).
+using SocketScanner = std::function<SocketScan(const std::string& path)>;
+
+// Throws Usage (one line) for the first `workdir` bind of the plan whose
+// source (a real path: call after check_sources) holds a Unix socket of
+// the user's as `scan` finds it: a project folder with a tmux socket in a
+// subfolder (`tmux -S run/tmux.sock`, an ssh ControlPath), or a folder of
+// sockets that is not in the shared list (/tmp/tmux-UID). The scan is
+// bounded: a socket deeper or after its entry limit is not seen.
+void check_workdir_sockets(const SandboxPlan& plan, const SocketScanner& scan);
 
 // One warning line for a bind whose source holds `scan.count` > 0 sockets
 // owned by the user; "" when it holds none.

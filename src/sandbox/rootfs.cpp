@@ -180,6 +180,11 @@ void cover_read_only(const Tree& tree, const MountOp& op) {
     sys::attach(copy.get(), fd.get(), what);
 }
 
+// The /dev tmpfs itself: far more than its nodes, links and the mount
+// points of dev-binds below it take.
+constexpr const char* kDevSize = "1048576";
+constexpr const char* kDevInodes = "4096";
+
 // A host device node over an empty file of a `dev` tmpfs. Not nodev: the
 // node must work; the kernel keeps nodes created in the tmpfs unusable.
 void bind_device(const Tree& tree, const MountOp& op) {
@@ -217,7 +222,15 @@ void apply(const Tree& tree, const MountOp& op) {
     case MountKind::Proc: mount_new(tree, "proc", op.dest, {}, kNoSuidDevExec); break;
     // Not nodev: the device nodes bound in must work (its parts follow it
     // in the plan: the nodes, devpts, shm, the usual symlinks).
-    case MountKind::Dev: mount_new(tree, "tmpfs", op.dest, {{"mode", "0755"}}, MOUNT_ATTR_NOSUID); break;
+    // Bounded (1 MiB, 4096 inodes): it holds only nodes, links and mount
+    // points, and the kernel's default (half of the memory) would let the
+    // sandbox fill RAM through /dev/f beside the bounded /tmp, home and
+    // /dev/shm. Not nodev: the bound device nodes below must work (the
+    // kernel keeps nodes created in a tmpfs of a user namespace unusable).
+    case MountKind::Dev:
+        mount_new(tree, "tmpfs", op.dest, {{"mode", "0755"}, {"size", kDevSize}, {"nr_inodes", kDevInodes}},
+                  MOUNT_ATTR_NOSUID);
+        break;
     case MountKind::DevNode: bind_device(tree, op); break;
     case MountKind::Devpts:
         mount_new(tree, "devpts", op.dest, {{"ptmxmode", "0666"}, {"mode", "620"}},

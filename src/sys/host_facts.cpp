@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "config.h"
+#include "core/path.hpp"
 #include "sys/syscalls.hpp"
 
 extern char** environ;
@@ -28,10 +29,65 @@ std::string env_or(const core::HostFacts& host, const char* name, const std::str
     return it != host.env.end() && !it->second.empty() ? it->second : fallback;
 }
 
+// An XDG base directory: a relative one is invalid and ignored (the XDG
+// base directory specification), or a profile name would be looked up
+// relative to the working directory, where a sandbox may write.
+std::string xdg_dir(const core::HostFacts& host, const char* name, const std::string& fallback) {
+    const std::string value = env_or(host, name, fallback);
+    return value.starts_with('/') ? value : fallback;
+}
+
+// Where each symbolic link met while resolving `path` lies (the link
+// itself, in a folder given by its real path): a chain of links
+// (~/.config/sbx/profiles -> ~/dots/profiles -> ~/work/profiles) is steered
+// by replacing the middle one, which the end's real path does not show.
+void links_on_the_way(const std::string& path, std::vector<std::string>& out) {
+    std::vector<std::string> todo;  // components still to walk, last first
+    auto push = [&todo](const std::string& p) {
+        std::vector<std::string> parts;
+        size_t start = 0;
+        while (start <= p.size()) {
+            const size_t slash = p.find('/', start);
+            const std::string part = p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+            if (!part.empty() && part != ".") parts.push_back(part);
+            if (slash == std::string::npos) break;
+            start = slash + 1;
+        }
+        todo.insert(todo.end(), parts.rbegin(), parts.rend());
+    };
+    if (!path.starts_with('/')) return;
+    push(path);
+    std::string cur = "/";
+    for (int links = 0; !todo.empty() && links < 40;) {
+        const std::string part = todo.back();
+        todo.pop_back();
+        if (part == "..") {
+            cur = core::parent_path(cur);
+            continue;
+        }
+        const std::string next = core::join_path(cur, part);
+        struct stat st {};
+        if (::lstat(next.c_str(), &st) != 0) return;  // missing: nothing further to steer
+        if (!S_ISLNK(st.st_mode)) {
+            cur = next;
+            continue;
+        }
+        ++links;
+        out.push_back(next);
+        char target[4096];
+        const ssize_t n = ::readlink(next.c_str(), target, sizeof target - 1);
+        if (n <= 0) return;
+        const std::string to(target, static_cast<size_t>(n));
+        if (to.starts_with('/')) cur = "/";
+        push(to);
+    }
+}
+
 // The real paths of the symbolic links directly in `dir`, in name order; a
 // dangling one by its target as written (it may be created later).
 std::vector<std::string> profile_links(const std::string& dir) {
     std::vector<std::string> links;
+    links_on_the_way(dir, links);
     const std::unique_ptr<DIR, int (*)(DIR*)> stream(::opendir(dir.c_str()), ::closedir);
     if (!stream) return links;
     std::vector<std::string> names;
@@ -45,6 +101,7 @@ std::vector<std::string> profile_links(const std::string& dir) {
         const std::string path = dir + "/" + name;
         struct stat st {};
         if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+        links_on_the_way(path, links);
         if (auto real = real_path(path)) {
             links.push_back(*real);
         } else {
@@ -94,9 +151,9 @@ core::HostFacts read_host_facts() {
 
     for (int fd = 0; fd < 3; ++fd) host.stdio_is_tty[static_cast<size_t>(fd)] = ::isatty(fd) == 1;
     if (struct sysinfo info{}; ::sysinfo(&info) == 0) host.mem_total = uint64_t{info.totalram} * info.mem_unit;
-    host.xdg_runtime_dir = env_or(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
-    host.xdg_config_home = env_or(host, "XDG_CONFIG_HOME", host.home + "/.config");
-    host.xdg_data_home = env_or(host, "XDG_DATA_HOME", host.home + "/.local/share");
+    host.xdg_runtime_dir = xdg_dir(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
+    host.xdg_config_home = xdg_dir(host, "XDG_CONFIG_HOME", host.home + "/.config");
+    host.xdg_data_home = xdg_dir(host, "XDG_DATA_HOME", host.home + "/.local/share");
     host.profile_dirs = {host.xdg_config_home + "/sbx/profiles", "/etc/sbx/profiles",
                          std::string(SBX_DATADIR) + "/sbx/profiles"};
     host.profile_links = profile_links(host.profile_dirs.front());

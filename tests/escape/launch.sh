@@ -139,6 +139,26 @@ check_true "control: it landed in the browser's private home in the data folder"
 check_eq "after browser planted it, --profile browser.toml is unchanged" "$BASE_BROWSER" "$(victim browser.toml)"
 reset_launch_home
 
+# The state folders in the data folder are sbx's: a sandbox that may write
+# next to one (cli started in ~/.local/share/sbx/browser, which lies inside
+# the data folder and so was allowed) swaps the browser's home for a
+# symbolic link, and the next browser launch bound whatever it leads to
+# (~/.ssh, say) read-write as its home.
+mkdir -p "$LDATA/sbx/browser/home" "$LH/secret"
+echo key >"$LH/secret/id_rsa"
+in_dir "$LDATA/sbx/browser" --profile cli -- sh -c "mv home home.old && ln -s $LH/secret home && echo planted"
+check_eq "setup: cli started next to the browser's home swaps it for a symlink" planted "$OUT"
+cd "$LPROJ" && lsbx --profile browser -- sh -c 'cat "$HOME/id_rsa"; echo x >"$HOME/pwned"'
+cd "$WORK" || exit
+check_rc "the next browser launch refuses a home that a symlink in the data folder leads elsewhere" 2
+check_match "... naming the link's target" "browser.toml:[0-9]+:1: .*$LH/secret" "$ERR"
+check_true "... and wrote nothing there" "$LH/secret/pwned exists" test ! -e "$LH/secret/pwned"
+rm "$LDATA/sbx/browser/home" && mv "$LDATA/sbx/browser/home.old" "$LDATA/sbx/browser/home"
+cd "$LPROJ" && lsbx --profile browser -- sh -c 'echo x >"$HOME/mine" && echo wrote'
+cd "$WORK" || exit
+check_eq "control: with the real folder back, the browser writes its home" wrote "$OUT"
+reset_launch_home
+
 # A profile file given by path is a launch input too: no writable bind of
 # the same launch may expose it (the sandbox would rewrite it for the next).
 printf 'include = ["cli"]\n' >"$LPROJ/mine.toml"
@@ -215,6 +235,29 @@ check_rc "cli working in the folder the profile folder links to is refused" 2
 check_eq "... and --profile browser.toml is unchanged" "$BASE_BROWSER" "$(victim browser.toml)"
 reset_launch_home
 
+# A chain of links: the profile folder links into a dotfiles folder, whose
+# entry links on into a second repository. cli working in the dotfiles
+# folder swapped the middle link for a folder of its own profiles: only the
+# end of the chain was protected.
+mkdir -p "$LH/dots" "$LH/work/profiles" && rmdir "$LCFG/sbx/profiles"
+ln -s "$LH/work/profiles" "$LH/dots/profiles" && ln -s "$LH/dots/profiles" "$LCFG/sbx/profiles"
+in_dir "$LH/dots" --profile cli -- sh -c "rm profiles && mkdir profiles && printf '%s\n' '$EVIL_PROFILE' >profiles/browser.toml && echo swapped"
+check_rc "cli working in the folder holding the middle link of the profile folder's chain is refused" 2
+check_match "... and --profile browser.toml is unchanged (the built-in one, as before)" \
+    "^rc=0 profile +browser \(builtin:browser.toml, builtin:default.toml\).*hostname +sandbox" \
+    "$(victim browser.toml | tr '\n' ' ')"
+in_dir "$LH/work" --profile cli -- true
+check_rc "control: ... as is cli working where the chain ends" 2
+reset_launch_home
+# The same for a profile file linked through two folders.
+mkdir -p "$LH/dots" "$LH/work"
+printf 'include = ["default"]\nhostname = "work-browser"\n' >"$LH/work/browser.toml"
+ln -s "$LH/work/browser.toml" "$LH/dots/browser.toml" && ln -s "$LH/dots/browser.toml" "$LCFG/sbx/profiles/browser.toml"
+in_dir "$LH/dots" --profile cli -- sh -c "rm browser.toml && printf '%s\n' '$EVIL_PROFILE' >browser.toml && echo swapped"
+check_rc "cli working in the folder holding the middle link of a profile's chain is refused" 2
+check_match "... and --profile browser.toml still reads the end of the chain" "hostname +work-browser" "$(victim browser.toml)"
+reset_launch_home
+
 # ---------------------------------------------------------------------------
 # 4. Binds that expose the host wholesale are refused unless --unsafe
 # ---------------------------------------------------------------------------
@@ -262,3 +305,65 @@ fi
 run_sbx --unsafe --bind /:/host -- sh -c "test -r /host/etc/passwd && echo ran; touch /host$HOME/.config/sbx/x 2>&1"
 check_match "with --unsafe a writable / runs, and sbx's config folder in it stays read-only" \
     "^ran.*Read-only file system" "$(tr '\n' ' ' <<<"$OUT")"
+
+# Below /proc, /sys and /dev/pts: a part of the host's tree is still the
+# host's. /proc/PID (a process's command line, its fds), a writable
+# /sys/fs/cgroup (cgroup.kill of the user's whole session where systemd
+# delegates it) and the host's devpts (every terminal of the user's: read
+# what is typed there) were let through because only the exact paths were
+# compared.
+for pair in "bind:/proc/1:/hostpid1:host process" "ro-bind:/proc/self/fd:/hostfds:host process" \
+    "bind:/sys/fs:/hostfs:kernel and device" "dev-bind:/dev/pts:/hostpts:terminal"; do
+    IFS=: read -r kind src dst what <<<"$pair"
+    P=$(profile below-host-tree <<PROFILE
+include = ["default"]
+[[mount]]
+type = "$kind"
+source = "$src"
+dest = "$dst"
+PROFILE
+)
+    run_sbx --profile "$P" -- true
+    check_rc "$kind $src (below the host's tree) is refused" 2
+    check_match "... saying what it exposes" "below-host-tree.toml:2:1: $kind .*$what" "$ERR"
+done
+# Controls: the refusals are about something real (the host's devpts
+# inside: its ptmx, and a terminal of the user's if one is open), and a
+# read-only bind below /sys (browsers read /sys/devices for the GPU) stays.
+printf 'unsafe = true\n' >>"$P"
+run_sbx --profile "$P" -- sh -c 'test -c /hostpts/ptmx && echo exposed'
+check_eq "control: with unsafe = true the host's /dev/pts is bound" exposed "$OUT"
+run_sbx --ro-bind /sys/devices:/sysdev -- sh -c 'test -d /sysdev/system && echo bound'
+check_eq "control: a read-only bind below /sys is allowed" bound "$OUT"
+run_sbx --ro-bind /proc/1:/hostpid1 --unsafe -- sh -c 'test -r /hostpid1/cmdline && echo exposed'
+check_eq "control: --unsafe still binds below /proc" exposed "$OUT"
+
+# ---------------------------------------------------------------------------
+# 5. The launch that sets XDG_CONFIG_HOME is not the only launch
+# ---------------------------------------------------------------------------
+# A launch started with XDG_CONFIG_HOME (or XDG_DATA_HOME) elsewhere, from a
+# shell that sets it, must still keep ~/.config/sbx out of reach: the next
+# launch, from a desktop launcher or cron without the variable, reads its
+# profiles there. (Dry runs only: the real home is shared with other tests.)
+mkdir -p "$HOME/.config" "$HOME/.local/share"
+in_dir "$LPROJ" --dry-run --bind "$HOME/.config:/c" -- true
+check_rc "with XDG_CONFIG_HOME elsewhere, a writable bind of ~/.config is refused" 2
+check_match "... because of ~/.config/sbx" "would let the sandbox change $HOME/.config/sbx" "$ERR"
+in_dir "$LPROJ" --dry-run --bind "$HOME/.local/share:/d" -- true
+check_rc "with XDG_DATA_HOME elsewhere, a writable bind of ~/.local/share is refused" 2
+in_dir "$LPROJ" --dry-run --bind "$LCFG:/c" -- true
+check_rc "control: ... and of \$XDG_CONFIG_HOME itself" 2
+
+# A relative XDG_CONFIG_HOME is invalid (XDG base directory specification)
+# and ignored: taken as it is, it made a profile name a path relative to the
+# working directory, where a sandbox working there writes.
+mkdir -p "$LPROJ/rel/sbx/profiles"
+printf '%s\n' "$EVIL_PROFILE" >"$LPROJ/rel/sbx/profiles/evil.toml"
+cd "$LPROJ" && run_sbx_via env XDG_CONFIG_HOME=rel -- --profile evil --dry-run -- true
+cd "$WORK" || exit
+check_rc "a relative XDG_CONFIG_HOME does not make the working directory a profile folder" 2
+check_match "... the name is not found" "evil" "$ERR"
+cd "$LPROJ" && run_sbx_via env XDG_CONFIG_HOME="$LPROJ/rel" -- --profile evil --dry-run -- true
+cd "$WORK" || exit
+check_match "control: the same folder given as an absolute XDG_CONFIG_HOME is read" "hostname +pwned" "$OUT"
+reset_launch_home

@@ -64,6 +64,36 @@ check_match "cli started in /var: the error names the shared folder inside" "it 
 in_dir "$WORK/proj" --profile cli --ro-bind "$PDIR:/probe" -- /probe/sbx-probe cwd
 check_eq "control: cli started in a project folder runs there" "$WORK/proj" "$OUT"
 
+# The attack: cli started in a project folder that holds a socket of the
+# user's below a subfolder (`tmux -S run/tmux.sock`, an ssh ControlPath, a
+# folder such as /tmp/tmux-UID itself): the shared-folder list does not
+# name it, and the socket report runs only with --dry-run or --verbose, so
+# the sandbox reached the server (tmux runs commands for whoever connects).
+mkdir -p "$WORK/proj2/run"
+"$SH_HELPER" ulisten "$WORK/proj2/run/tmux.sock" 20 >"$WORK/ulisten3.out" 2>&1 &
+LISTENER=$!
+BG_PIDS+=("$LISTENER")
+if wait_line "$WORK/ulisten3.out" '^listening' 5 "$LISTENER"; then
+    LAST_CMD="(host) $SH_HELPER uconnect $WORK/proj2/run/tmux.sock"
+    check_eq "host sanity: the listener in the project's subfolder accepts connections" ok \
+        "$("$SH_HELPER" uconnect "$WORK/proj2/run/tmux.sock")"
+    in_dir "$WORK/proj2" --profile cli --ro-bind "$SHH:/shh" -- /shh/x uconnect "$WORK/proj2/run/tmux.sock"
+    check_rc "cli started in a folder holding a socket of the user's (below a subfolder): refused with exit 2" 2
+    check_eq "... nothing ran, so nothing connected to the socket" "" "$OUT"
+    check_match "... one line naming the socket and what to do" \
+        "^sbx: cli: refusing to bind $WORK/proj2 read-write as the working directory: it holds 1 Unix socket of yours \($WORK/proj2/run/tmux.sock\).*--bind $WORK/proj2 if you mean it$" \
+        "$ERR"
+    in_dir "$WORK/proj2/run" --profile cli -- true
+    check_rc "cli started in the socket's own folder (as /tmp/tmux-UID): refused" 2
+    in_dir "$WORK/proj2" --profile cli --bind "$WORK/proj2" --ro-bind "$SHH:/shh" -- \
+        /shh/x uconnect "$WORK/proj2/run/tmux.sock"
+    check_eq "control: with an explicit --bind of the folder the sandbox reaches the socket" ok "$OUT"
+else
+    not_ok "shared: a host listener in $WORK/proj2/run" "$(cat "$WORK/ulisten3.out")"
+fi
+kill "$LISTENER" 2>/dev/null
+rm -f "$WORK/proj2/run/tmux.sock"  # the next suites may start cli in a folder above it
+
 # ---------------------------------------------------------------------------
 # The socket report: --dry-run and --verbose name sockets inside binds
 # ---------------------------------------------------------------------------
@@ -126,6 +156,18 @@ for dir in /tmp /dev/shm '$HOME'; do
     run_sbx -- /bin/sh -c "dd if=/dev/zero of=$dir/f bs=64k count=32 2>/dev/null; echo rc=\$?"
     check_eq "control: the default profile lets 2M be written to $dir" "rc=0" "$OUT"
 done
+
+# /dev itself is a tmpfs the sandbox may write (bubblewrap's is too). It
+# had the kernel's default size, half of the memory, beside the bounded
+# ones: the sandbox filled RAM through /dev/f. It holds only device nodes,
+# links and mount points, so 1 MiB is plenty.
+run_sbx -- /bin/sh -c 'dd if=/dev/zero of=/dev/f bs=64k count=32 2>&1; echo rc=$?'
+check_match "/dev (the tmpfs itself) is bounded: writing 2M there fails with ENOSPC" \
+    "No space left on device.*rc=1$" "$(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')"
+run_sbx -- /bin/sh -c 'dd if=/dev/zero of=/dev/f bs=64k count=8 2>/dev/null && echo rc=$? && ls /dev/null /dev/pts/ptmx'
+check_eq "control: 512K fit in /dev, and its nodes and devpts are there" "rc=0
+/dev/null
+/dev/pts/ptmx" "$OUT"
 
 # ---------------------------------------------------------------------------
 # ptrace: the target cannot attach to PID 1; the user's host processes can

@@ -616,10 +616,37 @@ TEST_CASE("check_exposure: the host's /, /proc, /dev and /sys are never bound wi
     };
     CHECK_THAT(exposure_error(plan_with(MountKind::RoBind, "/home/alice/p", "/x"), through_link),
                Catch::Contains("binding the host's /proc would expose"));
-    // Below them is fine: a device, a proc file, a sysfs folder.
+    // Below them is fine: a device, a read-only sysfs folder.
     CHECK(exposure_error(plan_with(MountKind::DevBind, "/dev/dri", "/dev/dri")) == "(allowed)");
     CHECK(exposure_error(plan_with(MountKind::RoBind, "/sys/fs/cgroup", "/cg")) == "(allowed)");
     CHECK(exposure_error(plan_with(MountKind::RoBind, "/dev/null", "/dev/null2")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/sys/devices", "/sys/devices")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::DevBind, "/dev/ptsx", "/x")) == "(allowed)");
+    CHECK(exposure_error(plan_with(MountKind::RoBind, "/procfs", "/x")) == "(allowed)");
+}
+
+TEST_CASE("check_exposure: a part of the host's /proc, /dev/pts or a writable part of /sys is still the host's") {
+    for (MountKind type : {MountKind::RoBind, MountKind::Bind, MountKind::DevBind}) {
+        for (const std::string source : {"/proc/1", "/proc/4215/fd", "/proc/sys"})
+            CHECK_THAT(exposure_error(plan_with(type, source, "/x")),
+                       Catch::Contains("binding the host's " + source + " would expose a host process's"));
+        for (const std::string source : {"/dev/pts", "/dev/pts/3"})
+            CHECK_THAT(exposure_error(plan_with(type, source, "/x")), Catch::Contains("would expose your terminals"));
+        CHECK(exposure_error(plan_with(type, "/proc/1", "/x", true)) == "(allowed)");
+        CHECK(exposure_error(plan_with(type, "/dev/pts", "/x", true)) == "(allowed)");
+    }
+    for (MountKind type : {MountKind::Bind, MountKind::DevBind}) {
+        CHECK_THAT(exposure_error(plan_with(type, "/sys/fs/cgroup", "/cg")),
+                   Catch::Contains("binding the host's /sys/fs/cgroup would expose the host's kernel"));
+        CHECK(exposure_error(plan_with(type, "/sys/fs/cgroup", "/cg", true)) == "(allowed)");
+    }
+    // Through a symbolic link (the real path is compared).
+    auto through_link = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/t") return "/dev/pts/0";
+        return p;
+    };
+    CHECK_THAT(exposure_error(plan_with(MountKind::DevBind, "/home/alice/t", "/x"), through_link),
+               Catch::Contains("binding the host's /dev/pts/0 would expose your terminals"));
 }
 
 TEST_CASE("check_exposure: no bind over the sandbox's own /proc or /dev") {
@@ -672,6 +699,107 @@ TEST_CASE("check_exposure: no writable bind of sbx's folders, their ancestors or
     };
     CHECK_THAT(exposure_error(plan_with(MountKind::Bind, "/home/alice/dots", "/w"), dotfiles),
                Catch::Contains("change /home/alice/dots/config/sbx"));
+}
+
+TEST_CASE("check_exposure: with XDG_CONFIG_HOME or XDG_DATA_HOME elsewhere the default folders stay protected") {
+    HostFacts host = test_host();
+    host.xdg_config_home = "/work/cfg";
+    host.xdg_data_home = "/work/data";
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/home/alice/.config", "/w"));
+    const SandboxPlan config = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(config), Catch::Contains("change /home/alice/.config/sbx"));
+    ov.mounts.back().source = "/home/alice/.local";
+    const SandboxPlan data = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(data), Catch::Contains("change /home/alice/.local/share/sbx"));
+    // The ones set are protected as before.
+    ov.mounts.back().source = "/work";
+    const SandboxPlan set = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(set), Catch::Contains("change /work/cfg/sbx"));
+    // A profile folder in the default place is a launch input, not just a
+    // protected folder: a bind inside it is refused too.
+    ov.mounts.back().source = "/home/alice/.config/sbx/profiles";
+    const SandboxPlan inside = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(inside), Catch::Contains("change /home/alice/.config/sbx"));
+    ov.mounts.back().source = "/home/alice/.local/share/sbx/browser/home";
+    const SandboxPlan state = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(exposure_error(state) == "(allowed)");
+}
+
+TEST_CASE("check_exposure: every profile folder is a launch input, DATADIR's too (a --prefix ~/.local install)") {
+    HostFacts host = test_host();
+    host.profile_dirs = {"/home/alice/.config/sbx/profiles", "/etc/sbx/profiles",
+                         "/home/alice/.local/share/sbx/profiles"};
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/home/alice/.local/share/sbx/profiles", "/w"));
+    const SandboxPlan plan = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(std::count(plan.launch_inputs.begin(), plan.launch_inputs.end(), "/home/alice/.config/sbx/profiles") == 1);
+    CHECK_THAT(exposure_error(plan), Catch::Contains("change /home/alice/.local/share/sbx/profiles"));
+    ov.mounts.back().source = "/home/alice/.local/share/sbx/profiles/x";
+    const SandboxPlan inside = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(inside), Catch::Contains("change /home/alice/.local/share/sbx/profiles"));
+    // The rest of the data folder is still the sandboxes' state.
+    ov.mounts.back().source = "/home/alice/.local/share/sbx/browser/home";
+    const SandboxPlan state = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(exposure_error(state) == "(allowed)");
+}
+
+TEST_CASE("check_exposure: the middle link of a chain is protected by its folder") {
+    HostFacts host = test_host();
+    // ~/.config/sbx/profiles -> ~/dots/profiles -> ~/work/profiles, as sys
+    // reports it: the middle link's location.
+    host.profile_links = {"/home/alice/dots/profiles"};
+    auto chain = [](const std::string& p) -> std::optional<std::string> {
+        for (const std::string from : {"/home/alice/.config/sbx/profiles", "/home/alice/dots/profiles"})
+            if (p == from || p.starts_with(from + "/")) return "/home/alice/work/profiles" + p.substr(from.size());
+        return p;
+    };
+    Overrides ov;
+    ov.mounts.push_back(cli_entry(MountKind::Bind, "/home/alice/dots", "/w"));
+    const SandboxPlan dots = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(dots, chain), Catch::Contains("change /home/alice/dots/profiles"));
+    ov.mounts.back().source = "/home/alice/work";
+    const SandboxPlan work = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK_THAT(exposure_error(work, chain), Catch::Contains("change /home/alice/work/profiles"));
+    // A sibling of the middle link is fine (only the link's own folder and
+    // its ancestors hold it).
+    ov.mounts.back().source = "/home/alice/dots/vim";
+    const SandboxPlan vim = build_plan(load_profile_text("", "/p/top.toml", host, no_files()), ov, host);
+    CHECK(exposure_error(vim, chain) == "(allowed)");
+}
+
+TEST_CASE("check_sources: a symbolic link inside sbx's data folder is refused, not followed") {
+    auto planted = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/.local/share/sbx/browser/home") return "/home/alice/.ssh";
+        return p;
+    };
+    SandboxPlan plan = plan_with(MountKind::Bind, "/home/alice/.local/share/sbx/browser/home", "/home/alice");
+    CHECK_THROWS_WITH(check_sources(plan, planted),
+                      "command line --bind: bind /home/alice/.local/share/sbx/browser/home -> /home/alice: a symbolic "
+                      "link inside sbx's own folder /home/alice/.local/share/sbx leads it to /home/alice/.ssh (planted "
+                      "by a sandbox that could write there?) (--unsafe allows it anyway)");
+    // Control: the real folder is taken.
+    SandboxPlan real = plan_with(MountKind::Bind, "/home/alice/.local/share/sbx/browser/home", "/home/alice");
+    CHECK_NOTHROW(check_sources(real, [](const std::string& p) -> std::optional<std::string> { return p; }));
+    CHECK(real.mounts.back().source == "/home/alice/.local/share/sbx/browser/home");
+    // A data folder reached through a symlinked ~/.local is fine: only links below it count.
+    auto dotfiles = [](const std::string& p) -> std::optional<std::string> {
+        if (p.starts_with("/home/alice/.local")) return "/dots/local" + p.substr(18);
+        return p;
+    };
+    SandboxPlan linked = plan_with(MountKind::Bind, "/home/alice/.local/share/sbx/browser/home", "/home/alice");
+    CHECK_NOTHROW(check_sources(linked, dotfiles));
+    CHECK(linked.mounts.back().source == "/dots/local/share/sbx/browser/home");
+    // The config folder is the user's: a profile folder linked into a dotfiles repository is followed.
+    auto config = [](const std::string& p) -> std::optional<std::string> {
+        if (p == "/home/alice/.config/sbx/profiles") return "/dots/profiles";
+        return p;
+    };
+    SandboxPlan profiles = plan_with(MountKind::RoBind, "/home/alice/.config/sbx/profiles", "/p");
+    CHECK_NOTHROW(check_sources(profiles, config));
+    // unsafe gives it up.
+    SandboxPlan given_up = plan_with(MountKind::Bind, "/home/alice/.local/share/sbx/browser/home", "/h", true);
+    CHECK_NOTHROW(check_sources(given_up, planted));
 }
 
 TEST_CASE("check_exposure: a profile file read is protected like sbx's folders") {

@@ -131,3 +131,49 @@ TEST_CASE("socket report: one line per bind with a few paths and the count") {
                                        "/tmp/c\\n, ...)"));
     CHECK(line.find('\n') == std::string::npos);
 }
+
+TEST_CASE("workdir: a folder holding a socket of the user's is refused, naming it") {
+    const SandboxPlan plan = cli_plan("/usr/home/alice/proj");
+    std::vector<std::string> scanned;
+    auto one_socket = [&](const std::string& path) {
+        scanned.push_back(path);
+        SocketScan scan;
+        scan.samples = {path + "/run/tmux.sock"};
+        scan.count = 1;
+        return scan;
+    };
+    try {
+        check_workdir_sockets(plan, one_socket);
+        FAIL("not refused");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK(std::string(e.what()) ==
+              "cli: refusing to bind /usr/home/alice/proj read-write as the working directory: it holds 1 Unix socket "
+              "of yours (/usr/home/alice/proj/run/tmux.sock) that the sandbox could connect to (Landlock does not "
+              "check connect(); tmux runs commands for whoever connects) (builtin:cli.toml:16:1); cd into a project "
+              "folder, or bind /usr/home/alice/proj explicitly with --bind /usr/home/alice/proj if you mean it");
+    }
+    // Only the workdir bind is scanned: /usr, /etc/ssl and the rest are not.
+    CHECK(scanned == std::vector<std::string>{"/usr/home/alice/proj"});
+    // Many, and a scan cut short: counted as found, samples and "or more".
+    auto many = [](const std::string& path) {
+        SocketScan scan;
+        scan.samples = {path + "/a", path + "/b", path + "/c"};
+        scan.count = 7;
+        scan.incomplete = true;
+        return scan;
+    };
+    CHECK_THROWS_WITH(check_workdir_sockets(plan, many),
+                      Catch::Contains("it holds 7 or more Unix sockets of yours (/usr/home/alice/proj/a, "
+                                      "/usr/home/alice/proj/b, /usr/home/alice/proj/c, ...)"));
+    // None found: allowed.
+    CHECK_NOTHROW(check_workdir_sockets(plan, [](const std::string&) { return SocketScan{}; }));
+    // A plan without a workdir bind scans nothing.
+    Overrides ov;
+    FsEntry bind;
+    bind.type = MountKind::Bind;
+    bind.source = bind.dest = "/usr/home/alice/proj";
+    bind.loc = SourceLoc{"command line"};
+    ov.mounts.push_back(bind);
+    CHECK_NOTHROW(check_workdir_sockets(cli_plan("/usr/home/alice/proj", ov), many));
+}

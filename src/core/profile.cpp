@@ -569,7 +569,8 @@ private:
             Located<uint64_t> value{bytes ? size_or_zero_at(*node, dotted) : count_at(*node, dotted, 0, INT64_MAX),
                                     at(*node)};
             auto same = std::find_if(limits.rlimits.begin(), limits.rlimits.end(),
-                                     [&](const auto& item) { return item.first == name; });
+                                     // (init-captured: clang 14 cannot capture a structured binding)
+                                     [name = name](const auto& item) { return item.first == name; });
             if (same != limits.rlimits.end())
                 same->second = value;
             else

@@ -4,6 +4,9 @@
 //   profile TOML ──► Profile ─┼─► build_plan ─► finish_plan ─► SandboxPlan ─► prepare_host ─► run
 //   HostFacts ────────────────┘                                      └─► --dry-run prints it
 #include <iostream>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "cli/cli.hpp"
 #include "core/bwrap_args.hpp"
@@ -54,9 +57,17 @@ int main(int argc, char** argv) {
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         // Every decision before the first side effect: --dry-run,
         // --print-bwrap-args and the launch all use this one final plan.
+        // Each host path is resolved once: finish_plan's checks ask for the
+        // same folders again and again, and so they also agree with each other.
+        std::unordered_map<std::string, std::optional<std::string>> resolved;
+        auto real_path = [&resolved](const std::string& host_path) {
+            auto [it, fresh] = resolved.try_emplace(host_path);
+            if (fresh) it->second = sbx::sys::real_path(host_path);
+            return it->second;
+        };
         const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
             sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
-            {sbx::sys::real_path, sbx::sys::list_dir, sbx::sys::can_create,
+            {real_path, sbx::sys::list_dir, sbx::sys::can_create,
              [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); }});
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -120,6 +121,24 @@ void pivot_root_checked(const std::string& new_root, const std::string& put_old)
 }
 
 std::optional<std::string> real_path(const std::string& path) {
+    // One open and one readlink of /proc/self/fd/N, where realpath(3) reads
+    // every component of the path as a possible link: the plan resolves
+    // each bind source and each of sbx's own folders (and their parents)
+    // before the launch, ~190 readlinks for the default profile. O_PATH
+    // opens nothing (no FIFO blocks, no device is touched) and follows the
+    // same links with the same permission checks as realpath.
+    const UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    char link[32];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd.get());
+    char buf[4096];
+    const ssize_t n = ::readlink(link, buf, sizeof buf);
+    // Not a plain absolute path (no /proc, a folder outside our root, one
+    // deleted meanwhile: " (deleted)"): ask realpath.
+    if (n > 0 && static_cast<size_t>(n) < sizeof buf && buf[0] == '/') {
+        std::string real(buf, static_cast<size_t>(n));
+        if (!real.ends_with(" (deleted)")) return real;
+    }
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
     if (!real) return std::nullopt;
     return std::string(real.get());

@@ -41,7 +41,8 @@ void set_mount_attrs_recursive(const std::string& path, uint64_t attr_set, const
 
 void pivot_root_checked(const std::string& new_root, const std::string& put_old);
 
-// realpath(3): the canonical host path, or nullopt when it does not exist.
+// The canonical host path, as realpath(3) gives it, or nullopt when it does
+// not exist (one open and one readlink, not one readlink per component).
 std::optional<std::string> real_path(const std::string& path);
 bool path_exists(const std::string& path);   // stat() succeeds (a dangling symlink does not exist)
 bool is_directory(const std::string& path);  // stat() says a directory (follows symlinks)

@@ -29,10 +29,7 @@ int exit_status(const sbx::Error& e) { return e.kind() == sbx::ErrorKind::Usage 
 // socket inside a bind is a door to whatever listens on it.
 void report_bind_sockets(const sbx::core::SandboxPlan& plan, uint32_t uid) {
     for (const auto& op : plan.mounts) {
-        if (op.source.empty() || op.kind == sbx::core::MountKind::Symlink) continue;
-        if (op.kind != sbx::core::MountKind::Bind && op.kind != sbx::core::MountKind::RoBind &&
-            op.kind != sbx::core::MountKind::DevBind)
-            continue;
+        if (op.source.empty() || !sbx::core::is_bind(op.kind)) continue;
         const std::string line = sbx::core::describe_bind_sockets(op, sbx::sys::scan_unix_sockets(op.source, uid));
         if (!line.empty()) spdlog::warn("{}", line);
     }

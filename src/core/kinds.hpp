@@ -48,6 +48,11 @@ inline constexpr MountKindName kMountKindNames[] = {
 std::optional<MountKind> mount_kind_from_name(std::string_view name);
 const char* mount_kind_name(MountKind kind);
 
+// A bind of a host path (bind, ro-bind, dev-bind): what has a host source.
+constexpr bool is_bind(MountKind kind) {
+    return kind == MountKind::Bind || kind == MountKind::RoBind || kind == MountKind::DevBind;
+}
+
 // The [limits] a profile may set with setrlimit.
 enum class Rlimit { Nofile, Nproc, As, Cpu, Fsize, Core, Stack, Memlock };
 

@@ -70,10 +70,6 @@ std::string checked_execute_path(const Located<std::string>& entry) {
     return norm;
 }
 
-bool is_bind_kind(MountKind kind) {
-    return kind == MountKind::Bind || kind == MountKind::RoBind || kind == MountKind::DevBind;
-}
-
 // Execute granted beside the writable mounts beneath an executable path,
 // never on them.
 class ExecuteAround {
@@ -124,7 +120,7 @@ private:
             if (landlock_access_for(op.kind) == 0 || !is_under(dir, op.dest)) continue;
             if (deepest == nullptr || path_depth(op.dest) >= path_depth(deepest->dest)) deepest = &op;
         }
-        if (deepest == nullptr || !is_bind_kind(deepest->kind)) return std::nullopt;
+        if (deepest == nullptr || !is_bind(deepest->kind)) return std::nullopt;
         if (dir == deepest->dest) return deepest->source;
         return join_path(deepest->source, dir.substr(deepest->dest == "/" ? 1 : deepest->dest.size() + 1));
     }

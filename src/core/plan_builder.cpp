@@ -15,10 +15,6 @@
 namespace sbx::core {
 namespace {
 
-bool is_bind(MountKind kind) {
-    return kind == MountKind::Bind || kind == MountKind::RoBind || kind == MountKind::DevBind;
-}
-
 std::string checked_dest(const std::string& path, const SourceLoc& loc, const char* what) {
     std::string why;
     std::string norm = normalize_absolute(path, &why);
@@ -364,8 +360,20 @@ void check_state_source(const SandboxPlan& plan, const MountOp& op, const std::s
 }
 }  // namespace
 
-void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
+namespace {
+
+// Nothing is mounted where an optional bind was skipped, so no Landlock
+// rule either (an `execute` entry for that very path goes too: fails closed).
+void drop_rules_of_skipped(SandboxPlan& plan) {
     std::unordered_set<std::string> unmounted;
+    for (const MountOp& op : plan.skipped) unmounted.insert(op.dest);
+    if (!unmounted.empty())
+        std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
+}
+
+}  // namespace
+
+void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
     std::vector<MountOp> kept;
     kept.reserve(plan.mounts.size());
     for (auto& op : plan.mounts) {
@@ -378,9 +386,6 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         } else if (op.create) {
             kept.push_back(std::move(op));
         } else if (op.optional) {
-            // Nothing is mounted there, so no Landlock rule either (an
-            // `execute` entry for that very path goes too: fails closed).
-            unmounted.insert(op.dest);
             plan.skipped.push_back(std::move(op));
         } else {
             // Only a profile entry can be made optional; say how.
@@ -391,17 +396,12 @@ void check_sources(SandboxPlan& plan, const SourceResolver& resolve) {
         }
     }
     plan.mounts = std::move(kept);
-    if (!unmounted.empty())
-        std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
+    drop_rules_of_skipped(plan);
 }
 
 void derive_landlock_rules(SandboxPlan& plan, const LandlockSpec& spec, const DirLister& list) {
     plan.landlock = build_landlock_plan(spec, plan.mounts, list);
-    // An `execute` entry for a skipped optional bind goes too (as in check_sources).
-    std::unordered_set<std::string> unmounted;
-    for (const MountOp& op : plan.skipped) unmounted.insert(op.dest);
-    if (!unmounted.empty())
-        std::erase_if(plan.landlock.paths, [&](const LandlockPath& p) { return unmounted.count(p.path) != 0; });
+    drop_rules_of_skipped(plan);
 }
 
 std::string resolve_leniently(const std::string& path, const SourceResolver& resolve) {

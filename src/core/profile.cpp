@@ -103,10 +103,6 @@ MountRule mount_rule(MountKind type) {
     return {};
 }
 
-bool is_bind_type(MountKind type) {
-    return type == MountKind::Bind || type == MountKind::RoBind || type == MountKind::DevBind;
-}
-
 template <class Range>
 std::string join(const Range& items, std::string_view separator) {
     std::string out;
@@ -737,7 +733,7 @@ private:
         if (auto target = optional_string(table, "mount.target")) entry.source = target->value;
         if (auto dest = optional_string(table, "mount.dest"))
             entry.dest = dest->value;
-        else if (is_bind_type(entry.type))
+        else if (is_bind(entry.type))
             entry.dest = entry.source;
         if (auto content = optional_string(table, "mount.content")) entry.content = content->value;
         if (const toml::node* size = table.get("size")) tmpfs_size_at(*size, "mount.size", entry);

@@ -218,8 +218,7 @@ bool can_create(const std::string& path) {
     std::string dir = path;
     while (!dir.empty() && dir != "/") {
         if (path_exists(dir)) return ::access(dir.c_str(), W_OK | X_OK) == 0;
-        const size_t slash = dir.rfind('/');
-        dir = slash == 0 ? "/" : dir.substr(0, slash);
+        dir = core::parent_path(dir);
     }
     return ::access("/", W_OK | X_OK) == 0;
 }

@@ -23,6 +23,39 @@ std::vector<SharedFolder> shared_folders(const HostFacts& host, const SourceReso
     return out;
 }
 
+namespace {
+
+// "cli: refusing to bind /tmp read-write as the working directory: "
+std::string refusing(const SandboxPlan& plan, const MountOp& op) {
+    return plan.profile_name + ": refusing to bind " + printable(op.source) +
+           (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: ";
+}
+
+// Where the entry was written, and what to do instead.
+std::string instead(const MountOp& op) {
+    return " (" + op.origin + "); cd into a project folder, or bind " + printable(op.source) +
+           " explicitly with --bind " + printable(op.source) + " if you mean it";
+}
+
+// "2 Unix sockets of yours" / "20000 or more Unix sockets of yours"
+std::string socket_count(const SocketScan& scan) {
+    return std::to_string(scan.count) + (scan.incomplete ? " or more" : "") + " Unix socket" +
+           (scan.count == 1 ? "" : "s") + " of yours";
+}
+
+// The first few sockets found, "..." when there are more.
+std::string socket_samples(const SocketScan& scan) {
+    std::string out;
+    for (size_t i = 0; i < scan.samples.size() && i < kSocketSamples; ++i) {
+        if (i) out += ", ";
+        out += printable(scan.samples[i]);
+    }
+    if (scan.count > std::min(scan.samples.size(), kSocketSamples)) out += ", ...";
+    return out;
+}
+
+}  // namespace
+
 void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder>& shared) {
     for (const MountOp& op : plan.mounts) {
         if (!op.workdir) continue;
@@ -33,13 +66,10 @@ void check_workdir_binds(const SandboxPlan& plan, const std::vector<SharedFolder
         const std::string held = hit->path == op.source           ? "it"
                                  : is_under(hit->path, op.source) ? "it contains " + printable(hit->path) + ", which"
                                                                   : "it lies in " + printable(hit->path) + ", which";
-        throw Error(ErrorKind::Usage,
-                    plan.profile_name + ": refusing to bind " + printable(op.source) +
-                        (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: " + held +
-                        " holds other programs' sockets (tmux, ssh-agent, X11, D-Bus) that the sandbox could "
-                        "connect to (" +
-                        op.origin + "); cd into a project folder, or bind " + printable(op.source) +
-                        " explicitly with --bind " + printable(op.source) + " if you mean it");
+        throw Error(ErrorKind::Usage, refusing(plan, op) + held +
+                                          " holds other programs' sockets (tmux, ssh-agent, X11, D-Bus) that the "
+                                          "sandbox could connect to" +
+                                          instead(op));
     }
 }
 
@@ -48,34 +78,19 @@ void check_workdir_sockets(const SandboxPlan& plan, const SocketScanner& scan) {
         if (!op.workdir) continue;
         const SocketScan found = scan(op.source);
         if (found.count == 0) continue;
-        std::string sockets;
-        for (size_t i = 0; i < found.samples.size() && i < kSocketSamples; ++i)
-            sockets += (i ? ", " : "") + printable(found.samples[i]);
-        if (found.count > std::min(found.samples.size(), kSocketSamples)) sockets += ", ...";
-        throw Error(ErrorKind::Usage,
-                    plan.profile_name + ": refusing to bind " + printable(op.source) +
-                        (op.kind == MountKind::Bind ? " read-write" : "") + " as the working directory: it holds " +
-                        std::to_string(found.count) + (found.incomplete ? " or more" : "") + " Unix socket" +
-                        (found.count == 1 ? "" : "s") + " of yours (" + sockets +
-                        ") that the sandbox could connect to (Landlock does not check connect(); tmux runs commands "
-                        "for whoever connects) (" +
-                        op.origin + "); cd into a project folder, or bind " + printable(op.source) +
-                        " explicitly with --bind " + printable(op.source) + " if you mean it");
+        throw Error(ErrorKind::Usage, refusing(plan, op) + "it holds " + socket_count(found) + " (" +
+                                          socket_samples(found) +
+                                          ") that the sandbox could connect to (Landlock does not check connect(); "
+                                          "tmux runs commands for whoever connects)" +
+                                          instead(op));
     }
 }
 
 std::string describe_bind_sockets(const MountOp& op, const SocketScan& scan) {
     if (scan.count == 0) return "";
-    std::string out = mount_kind_name(op.kind) + std::string(" ") + op.source + " -> " + op.dest + ": " +
-                      std::to_string(scan.count) + (scan.incomplete ? " or more" : "") + " Unix socket" +
-                      (scan.count == 1 ? "" : "s") + " of yours inside (";
-    for (size_t i = 0; i < scan.samples.size() && i < kSocketSamples; ++i) {
-        if (i) out += ", ";
-        out += printable(scan.samples[i]);
-    }
-    if (scan.count > std::min(scan.samples.size(), kSocketSamples)) out += ", ...";
-    out += "): the sandbox can connect to whatever listens on them (Landlock does not check connect())";
-    return out;
+    return mount_kind_name(op.kind) + std::string(" ") + op.source + " -> " + op.dest + ": " + socket_count(scan) +
+           " inside (" + socket_samples(scan) +
+           "): the sandbox can connect to whatever listens on them (Landlock does not check connect())";
 }
 
 }  // namespace sbx::core

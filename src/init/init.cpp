@@ -1,100 +1,95 @@
-// init.cpp — see init.hpp. A signalfd/timerfd poll loop: no handlers, no
-// global state, nothing that can interrupt the reaping.
+// init.cpp — see init.hpp.
 #include "init/init.hpp"
 
-#include <sys/signalfd.h>
-#include <sys/timerfd.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <exception>
 
-#include <cerrno>
-#include <chrono>
-#include <optional>
-#include <string>
-
+#include "init/supervise.h"
 #include "log/log.hpp"
 #include "sys/syscalls.hpp"
 
 namespace sbx::init {
 namespace {
 
-constexpr int kForwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+// The C loop's one I/O, standing for all of the Supervision's: their
+// descriptors side by side, and the first exception kept for the caller
+// (none may unwind through the C frames).
+struct Dispatch {
+    const std::vector<Io*>& io;
+    std::vector<pollfd> fds;
+    std::vector<size_t> counts;  // how many descriptors each Io added
+    std::exception_ptr error;
 
-int shell_status(int status) {
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 255;
-}
-
-// Reaps every child that has exited; returns the status of `child` once it has.
-std::optional<int> reap(pid_t child) {
-    for (;;) {
-        int status = 0;
-        pid_t pid = ::waitpid(-1, &status, WNOHANG);
-        if (pid == child) return shell_status(status);
-        if (pid > 0) continue;
-        if (pid < 0 && errno == EINTR) continue;
-        if (pid < 0 && errno == ECHILD) sys::throw_errno("waitpid " + std::to_string(child));
-        return std::nullopt;
-    }
-}
-
-// A one-shot CLOCK_MONOTONIC timer; no descriptor when `seconds` is 0.
-sys::UniqueFd make_timer(uint64_t seconds) {
-    if (seconds == 0) return {};
-    sys::UniqueFd fd(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-    if (!fd) sys::throw_errno("timerfd_create");
-    struct itimerspec when {};
-    when.it_value.tv_sec = static_cast<time_t>(seconds);
-    if (::timerfd_settime(fd.get(), 0, &when, nullptr) != 0)
-        sys::throw_errno("timerfd_settime " + std::to_string(seconds) + " s");
-    return fd;
-}
-
-// The timeout's two steps: SIGTERM to the child (init forwards it to the
-// target), then SIGKILL to the child, which as PID 1 takes the whole pid
-// namespace with it.
-void on_timer(const Supervision& what, int timer, Outcome& outcome) {
-    uint64_t expirations = 0;
-    if (::read(timer, &expirations, sizeof expirations) != sizeof expirations) return;
-    if (!outcome.timed_out) {
-        outcome.timed_out = true;
-        spdlog::debug("timeout after {} s: SIGTERM to {}", what.timeout, what.child);
-        ::kill(what.child, SIGTERM);
-        if (what.kill_after > 0) {
-            struct itimerspec when {};
-            when.it_value.tv_sec = static_cast<time_t>(what.kill_after);
-            if (::timerfd_settime(timer, 0, &when, nullptr) == 0) return;
+    template <class F>
+    int guard(F&& f) {
+        try {
+            f();
+            return 0;
+        } catch (...) {
+            error = std::current_exception();
+            return -1;
         }
     }
-    spdlog::debug("SIGKILL to {}", what.child);
-    ::kill(what.child, SIGKILL);
-}
 
-void on_signal(const Supervision& what, const signalfd_siginfo& info) {
-    const int sig = static_cast<int>(info.ssi_signo);
-    if (sig == SIGCHLD) return;
-    if (sig == SIGWINCH) {
-        // The kernel tells the inner terminal's foreground group itself
-        // when the proxy copies the new size; forwarding would be a lie.
-        if (what.io) what.io->resized();
-        return;
+    static Dispatch& of(void* ctx) { return *static_cast<Dispatch*>(ctx); }
+
+    static int add_pollfds(void* ctx, pollfd* out, int max) {
+        Dispatch& d = of(ctx);
+        const int rc = d.guard([&] {
+            d.fds.clear();
+            d.counts.clear();
+            for (Io* one : d.io) {
+                const size_t before = d.fds.size();
+                one->add_pollfds(d.fds);
+                d.counts.push_back(d.fds.size() - before);
+            }
+            if (d.fds.size() > static_cast<size_t>(max))
+                throw Error(ErrorKind::Setup, "the supervision loop polls too many descriptors", EINVAL);
+        });
+        if (rc != 0) return rc;
+        for (size_t i = 0; i < d.fds.size(); ++i) out[i] = d.fds[i];
+        return static_cast<int>(d.fds.size());
     }
-    if (sig == SIGCONT) {
-        if (what.io) what.io->continued();
-        return;
+
+    static int handle(void* ctx, const pollfd* fds, int) {
+        Dispatch& d = of(ctx);
+        return d.guard([&] {
+            const pollfd* at = fds;
+            for (size_t i = 0; i < d.io.size(); ++i) {
+                if (d.counts[i] > 0) d.io[i]->handle(at, d.counts[i]);
+                at += d.counts[i];
+            }
+        });
     }
-    if (!what.forward_terminal_signals && info.ssi_code == SI_KERNEL) return;
-    spdlog::debug("forward signal {} to {}", sig, what.child);
-    ::kill(what.child, sig);
-}
+
+    static int resized(void* ctx) {
+        Dispatch& d = of(ctx);
+        return d.guard([&] {
+            for (Io* one : d.io) one->resized();
+        });
+    }
+
+    static int continued(void* ctx) {
+        Dispatch& d = of(ctx);
+        return d.guard([&] {
+            for (Io* one : d.io) one->continued();
+        });
+    }
+
+    static int drain(void* ctx) {
+        Dispatch& d = of(ctx);
+        return d.guard([&] {
+            for (Io* one : d.io) one->drain();
+        });
+    }
+};
+
+void trace(void*, const char* line) { spdlog::debug("{}", line); }
 
 }  // namespace
 
 sigset_t forwarded_signals() {
     sigset_t set;
-    sigemptyset(&set);
-    for (int sig : kForwarded) sigaddset(&set, sig);
+    sbx_forwarded_signals(&set);
     return set;
 }
 
@@ -107,54 +102,30 @@ sigset_t block_supervised_signals() {
 }
 
 Outcome supervise(const Supervision& what) {
-    sigset_t set = forwarded_signals();
-    sigaddset(&set, SIGCHLD);
-    if (what.io) {
-        sigaddset(&set, SIGWINCH);
-        // Blocked, SIGCONT still continues the process; it is only queued
-        // for the signalfd as well.
-        sigaddset(&set, SIGCONT);
-        if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) sys::throw_errno("sigprocmask SIGWINCH SIGCONT");
+    Dispatch dispatch{what.io, {}, {}, nullptr};
+    const sbx_io io{&dispatch,          &Dispatch::add_pollfds, &Dispatch::handle,
+                    &Dispatch::resized, &Dispatch::continued,   &Dispatch::drain};
+    sbx_supervision c{};
+    c.child = what.child;
+    c.forward_terminal_signals = what.forward_terminal_signals ? 1 : 0;
+    c.timeout_s = what.timeout;
+    c.kill_after_s = what.kill_after;
+    c.return_after_ms = what.return_after_ms;
+    c.io = what.io.empty() ? nullptr : &io;
+    c.trace = spdlog::should_log(spdlog::level::debug) ? &trace : nullptr;
+    sbx_outcome outcome{};
+    sbx_supervise(&c, &outcome);
+    switch (outcome.end) {
+    case SBX_IO_FAILED:
+        if (dispatch.error) std::rethrow_exception(dispatch.error);
+        throw Error(ErrorKind::Setup, "the supervision loop's I/O failed", EIO);
+    case SBX_SYSCALL_FAILED:
+        sys::throw_errno(std::string(outcome.failed_call) + " (supervising " + std::to_string(what.child) + ")",
+                         outcome.error);
+    case SBX_STILL_RUNNING: return Outcome{0, outcome.timed_out != 0, true};
+    case SBX_CHILD_EXITED: break;
     }
-    sys::UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!sfd) sys::throw_errno("signalfd");
-    sys::UniqueFd timer = make_timer(what.timeout);
-
-    using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(what.return_after_ms);
-
-    Outcome outcome;
-    std::vector<pollfd> fds;
-    for (;;) {
-        // Reap before waiting: SIGCHLDs coalesce, and the child may be gone
-        // before the first poll.
-        if (std::optional<int> status = reap(what.child)) {
-            if (what.io) what.io->drain();
-            outcome.status = *status;
-            return outcome;
-        }
-        fds.assign({{sfd.get(), POLLIN, 0}, {timer.get(), POLLIN, 0}});  // a negative fd is skipped
-        if (what.io) what.io->add_pollfds(fds);
-        int wait_ms = -1;
-        if (what.return_after_ms > 0) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-            if (left <= 0) {
-                outcome.running = true;
-                return outcome;
-            }
-            wait_ms = static_cast<int>(left);
-        }
-        if (::poll(fds.data(), fds.size(), wait_ms) < 0) {
-            if (errno == EINTR) continue;
-            sys::throw_errno("poll");
-        }
-        if (fds[0].revents & POLLIN) {
-            struct signalfd_siginfo info {};
-            while (::read(sfd.get(), &info, sizeof info) == sizeof info) on_signal(what, info);
-        }
-        if (fds[1].revents & POLLIN) on_timer(what, timer.get(), outcome);
-        if (what.io) what.io->handle(fds.data() + 2, fds.size() - 2);
-    }
+    return Outcome{outcome.status, outcome.timed_out != 0, false};
 }
 
 }  // namespace sbx::init

@@ -1,8 +1,7 @@
-// init.hpp — supervision shared by the launcher (on the host) and the
-// sandbox's PID 1: wait for one child, forward signals to it, reap every
-// other child along the way (orphans reparented to PID 1 included); for the
-// launcher also the wall-clock timeout and the pseudo-terminal's traffic.
-// One loop polls everything: the signalfd, the timerfd and the I/O's fds.
+// init.hpp — the C++ side of the one supervision loop (supervise.h): the
+// launcher's I/O (the pty proxy, the setup handshake) as objects, errors as
+// exceptions. The loop itself is supervise.c, which the small supervisor
+// sbx-init runs too.
 #pragma once
 
 #include <poll.h>
@@ -18,12 +17,12 @@ namespace sbx::init {
 sigset_t forwarded_signals();
 
 // Blocks the forwarded signals and SIGCHLD, so that none is lost between
-// fork and supervise(); returns the previous mask for the target to restore.
+// clone and the loop; returns the previous mask for the target to restore.
 sigset_t block_supervised_signals();
 
-// Descriptors the loop polls besides its own (the launcher's pty proxy).
-// The loop stays the one place that waits; the I/O only says what to poll
-// and reacts to what poll() found.
+// Descriptors the loop polls besides its own. The loop stays the one place
+// that waits; the I/O only says what to poll and reacts to what poll()
+// found. Exceptions thrown here end the loop and reach supervise()'s caller.
 class Io {
 public:
     virtual ~Io() = default;
@@ -32,27 +31,20 @@ public:
     // Handles the results for the descriptors add_pollfds appended, in order.
     virtual void handle(const pollfd* fds, size_t count) = 0;
     // SIGWINCH arrived (the outer terminal was resized).
-    virtual void resized() = 0;
+    virtual void resized() {}
     // SIGCONT arrived (fg or bg: the terminal's foreground may have changed).
     virtual void continued() {}
-    // The child is gone: flush what is still buffered.
+    // The child is gone: take what is still buffered.
     virtual void drain() = 0;
 };
 
 struct Supervision {
     pid_t child = -1;
-    // When false, signals the kernel generated from the terminal (si_code
-    // SI_KERNEL: ^C, ^\) are not forwarded, because the target, in the
-    // same process group, already got them.
+    // See sbx_supervision in supervise.h.
     bool forward_terminal_signals = true;
-    // Wall clock: after `timeout` seconds (0: never) SIGTERM goes to the
-    // child, and SIGKILL `kill_after` seconds later.
     uint64_t timeout = 0;
     uint64_t kill_after = 0;
-    Io* io = nullptr;  // also handles SIGWINCH and SIGCONT (not forwarded) when set
-    // When above 0: return after this many milliseconds even though the
-    // child still runs (Outcome::running), so that the caller can hand the
-    // child over to another supervisor. Not with `io` or `timeout`.
+    std::vector<Io*> io;
     uint64_t return_after_ms = 0;
 };
 
@@ -62,8 +54,9 @@ struct Outcome {
     bool running = false;    // returned after return_after_ms; the child was not reaped
 };
 
-// Waits until `child` exits (or return_after_ms pass). Forwarded signals
-// that arrive meanwhile are sent to it.
+// Waits until `child` exits (or return_after_ms pass and no I/O is left).
+// Forwarded signals that arrive meanwhile are sent to it. Throws what an
+// Io threw, or sbx::Error when a system call of the loop fails.
 Outcome supervise(const Supervision& what);
 
 }  // namespace sbx::init

@@ -1,0 +1,152 @@
+// child.cpp — see child.hpp.
+//
+// A fork of the launcher, not a thread of its memory: the setup below
+// allocates, throws and logs, and a SIGKILL (from the launcher, a timeout,
+// or the user) may stop it at any instruction without harm to anyone else.
+#include "sandbox/child.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <vector>
+
+#include "log/log.hpp"
+#include "sandbox/pty.hpp"
+#include "sandbox/rootfs.hpp"
+#include "sandbox/target.hpp"
+#include "sys/sync_channel.hpp"
+#include "sys/syscalls.hpp"
+
+namespace sbx::sandbox {
+namespace {
+
+constexpr int kSetupFailed = 125;
+
+// A new network namespace has only `lo`, and it is down.
+void bring_up_loopback() {
+    spdlog::debug("bring up lo");
+    sys::UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!sock) sys::throw_errno("socket(AF_INET) to configure lo");
+    struct ifreq req {};
+    std::strncpy(req.ifr_name, "lo", IFNAMSIZ - 1);
+    if (::ioctl(sock.get(), SIOCGIFFLAGS, &req) != 0) sys::throw_errno("ioctl(SIOCGIFFLAGS, lo)");
+    req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+    if (::ioctl(sock.get(), SIOCSIFFLAGS, &req) != 0) sys::throw_errno("ioctl(SIOCSIFFLAGS, lo up)");
+}
+
+// Closes every descriptor from 3 up except those in `keep` (-1s ignored).
+void close_inherited(std::vector<int> keep) {
+    std::sort(keep.begin(), keep.end());
+    unsigned from = 3;
+    for (int fd : keep) {
+        if (fd < static_cast<int>(from)) continue;
+        if (static_cast<unsigned>(fd) > from && ::close_range(from, static_cast<unsigned>(fd) - 1, 0) != 0)
+            sys::throw_errno("close_range(" + std::to_string(from) + ", " + std::to_string(fd - 1) + ")");
+        from = static_cast<unsigned>(fd) + 1;
+    }
+    if (::close_range(from, ~0U, 0) != 0) sys::throw_errno("close_range(" + std::to_string(from) + ", ~0)");
+}
+
+// The launcher writes setgroups, gid_map and uid_map from outside (for
+// subordinate id ranges it will run newuidmap there); until then this
+// process is nobody in its namespace and may do nothing else. End of file
+// instead of the answer: the launcher is gone.
+void await_id_maps(int sync) {
+    spdlog::debug("ask the launcher for the id maps");
+    if (!sys::send_frame(sync, sys::Frame::MapsPlease)) ::_exit(kSetupFailed);
+    const std::optional<sys::SyncMessage> answer = sys::receive_frame(sync);
+    if (!answer) ::_exit(kSetupFailed);
+    if (answer->kind != sys::Frame::MapsWritten)
+        throw Error(ErrorKind::Setup, "the launcher did not write the id maps", EPROTO);
+}
+
+// Becomes sbx-init for `target`; returns (the errno) only if the exec failed.
+int exec_init(int supervisor, pid_t target, bool forward_terminal_signals) {
+    const std::string pid = std::to_string(target);
+    const char* argv[] = {"sbx-init", "init", pid.c_str(), forward_terminal_signals ? "1" : "0", nullptr};
+    const char* envp[] = {nullptr};
+    ::execveat(supervisor, "", const_cast<char* const*>(argv), const_cast<char* const*>(envp), AT_EMPTY_PATH);
+    return errno;
+}
+
+}  // namespace
+
+void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp, const ChildFds& fds) {
+    pid_t target = -1;
+    try {
+        // Nothing the launcher inherited reaches the sandbox but these.
+        close_inherited({fds.sync, fds.pty_socket, fds.supervisor});
+        // Set before the handshake: a launcher that dies before answering
+        // shows as end of file, one that dies after it as this signal.
+        if (plan.die_with_parent && ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+            sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
+        await_id_maps(fds.sync);
+        // Exact modes for what setup creates; the target gets the caller's umask back.
+        const mode_t caller_umask = ::umask(0);
+
+        if (plan.ns.uts && !plan.hostname.empty()) {
+            spdlog::debug("hostname {}", plan.hostname);
+            if (::sethostname(plan.hostname.data(), plan.hostname.size()) != 0)
+                sys::throw_errno("sethostname " + plan.hostname);
+        }
+        if (plan.ns.net) bring_up_loopback();
+        build_root_and_pivot(plan);
+
+        // From here on this process is the sandbox's init.
+        ::prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
+        // Without a pid namespace, orphans would escape to the host's init.
+        if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+        // Not dumpable: the target, which holds no capability in the
+        // namespace, cannot ptrace init or read its memory (sbx-init says so
+        // again after its exec). A fork, so the launcher is not affected.
+        if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_DUMPABLE, 0)");
+        // Out of the terminal's process group, so ^C reaches the target once,
+        // through the launcher.
+        if (plan.new_session && ::setsid() < 0) sys::throw_errno("setsid (init)");
+
+        InnerPty pty;
+        if (fds.pty_socket >= 0) {
+            // Allocated after pivot_root, from the sandbox's own devpts.
+            pty = open_inner_pty();
+            set_up_inner_terminal(pty.master.get(), plan.terminal);
+            send_fd(fds.pty_socket, pty.master.get(), "send the pty master to the launcher");
+            pty.master.reset();
+            ::close(fds.pty_socket);
+            // Init lets go of the caller's terminal too: it stays in the
+            // sandbox as long as the target, and what it still has to say
+            // goes through the proxy like the target's output.
+            put_on_stdio(pty.slave.get(), plan.terminal.on_pty);
+        }
+        // A fork: the target's last steps (target.cpp) allocate and log, in
+        // their own copy of this memory.
+        target = ::fork();
+        if (target < 0) sys::throw_errno("fork the target");
+        if (target == 0) exec_target(plan, seccomp, caller_umask, pty.slave.get(), fds.sync);
+        spdlog::debug("target is pid {}; exec sbx-init", target);
+        pty.slave.reset();
+        // Signals that arrive during the exec stay pending (blocked), survive
+        // it, and sbx-init forwards them.
+        const int err = exec_init(fds.supervisor, target, plan.new_session);
+        throw Error(ErrorKind::Setup, std::string("cannot execute sbx-init: ") + std::strerror(err), err);
+    } catch (const std::exception& e) {
+        // The target must not run without its init (it dies with it anyway:
+        // PR_SET_PDEATHSIG, and the pid namespace ends with its PID 1).
+        if (target > 0) ::kill(target, SIGKILL);
+        sys::send_frame(fds.sync, sys::Frame::SetupFailed, 0, e.what());
+    } catch (...) {
+        if (target > 0) ::kill(target, SIGKILL);
+        sys::send_frame(fds.sync, sys::Frame::SetupFailed, 0, "setting up the sandbox failed");
+    }
+    ::_exit(kSetupFailed);
+}
+
+}  // namespace sbx::sandbox

@@ -318,6 +318,49 @@ check_eq "... after the launcher handed it over" 1 "$(grep -c 'exec sbx-supervis
 run_sbx -- sh -c 'sleep 0.3; kill -TERM $$'
 check_rc "a sandbox running past 50 ms: sbx-supervise forwards death by signal 15 as 143" 143
 
+# The small supervisors are a required part of the install: an sbx that
+# finds neither in libexec nor beside itself starts nothing (no silent
+# fallback that no test would run).
+LONELY=$WORK/lonely
+mkdir "$LONELY" && cp "$SBX" "$LONELY/sbx"
+# (The sanitized suite's sbx is a wrapper that runs sbx-sanitized beside it.)
+[ -e "$(dirname "$SBX")/sbx-sanitized" ] && cp "$(dirname "$SBX")/sbx-sanitized" "$LONELY/"
+lonely_sbx() {
+    LAST_CMD="$LONELY/sbx $*"
+    OUT=$("$LONELY/sbx" "$@" 2>"$WORK/err" </dev/null)
+    RC=$? ERR=$(cat "$WORK/err")
+}
+if [ -e /usr/local/libexec/sbx/sbx-supervise ] || [ -e /usr/libexec/sbx/sbx-supervise ]; then
+    # A host fact: an installed copy would be found first.
+    host_skip "an sbx without its supervisors refuses to start" "sbx is installed in libexec on this host"
+else
+    lonely_sbx -- sh -c 'echo started'
+    check_rc "an sbx without sbx-supervise beside it or in libexec exits 125" 125
+    check_match "... saying what is missing" "^sbx: cannot find sbx-supervise \\(tried .*\\): sbx is not completely installed$" "$ERR"
+    check_eq "... and starts nothing" "" "$OUT"
+    cp "$(dirname "$SBX")/sbx-supervise" "$(dirname "$SBX")/sbx-init" "$LONELY/"
+    lonely_sbx -- sh -c 'echo started'
+    check_eq "control: with both beside it, the same copy runs the command" "started" "$OUT"
+fi
+
+# The sandbox's first process is a fork: what it does to itself (it makes
+# itself non-dumpable) does not reach the launcher, which stays an ordinary
+# process of the user's (a launcher proxying a pty stays sbx itself).
+F=$WORK/dumpable.out
+bg_sbx "$F" --pty -- sh -c 'echo ready; exec sleep 30'
+if wait_line "$F" '^ready' 10 "$BG_PID"; then
+    INIT=$(children_of "$BG_PID")
+    # The kernel gives a non-dumpable process's /proc/PID files to root.
+    check_eq "the launcher is still dumpable while its sandbox runs (/proc/PID/status is its user's)" \
+        "$(id -u)" "$(stat -c %u "/proc/$BG_PID/status")"
+    check_eq "control: the sandbox's PID 1 is not dumpable (its /proc/PID/status is root's)" \
+        "0" "$(stat -c %u "/proc/${INIT:-none}/status" 2>&1)"
+else
+    not_ok "the launcher is still dumpable while its sandbox runs" "the sandbox did not start" "$(cat "$F.err")"
+fi
+kill -KILL "$BG_PID" 2>/dev/null
+wait "$BG_PID" 2>/dev/null
+
 EXE=$WORK/noexec
 mkdir "$EXE"
 printf '#!/bin/sh\necho hi\n' >"$EXE/script"

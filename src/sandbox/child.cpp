@@ -126,11 +126,12 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
             // goes through the proxy like the target's output.
             put_on_stdio(pty.slave.get(), plan.terminal.on_pty);
         }
-        // A fork: the target's last steps (target.cpp) allocate and log, in
-        // their own copy of this memory.
-        target = ::fork();
-        if (target < 0) sys::throw_errno("fork the target");
-        if (target == 0) exec_target(plan, seccomp, caller_umask, pty.slave.get(), fds.sync);
+        // Everything the target's last steps need, prepared here; then the
+        // target runs them in this memory while this process waits
+        // (target.hpp says why that is safe, and what it must not do).
+        const PreparedTarget prepared = prepare_target(plan, seccomp, caller_umask, pty.slave.get(), fds.sync);
+        target = spawn_target(prepared);
+        if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}; exec sbx-init", target);
         pty.slave.reset();
         // Signals that arrive during the exec stay pending (blocked), survive

@@ -1,7 +1,7 @@
 // child.hpp — the sandbox's first process, from the clone that creates its
 // namespaces to the exec of sbx-init: it asks the launcher for its id maps,
-// builds the root and pivots into it, becomes the sandbox's init, forks the
-// target and execs the small supervisor (src/init) to stay PID 1.
+// builds the root and pivots into it, becomes the sandbox's init, starts
+// the target and execs the small supervisor (src/init) to stay PID 1.
 #pragma once
 
 #include "core/plan.hpp"

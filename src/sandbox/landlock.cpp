@@ -199,16 +199,16 @@ bool add_path_rule(int ruleset, const core::LandlockPath& path, uint64_t handled
 
 }  // namespace
 
-void apply_landlock(const core::LandlockPlan& plan) {
+sys::UniqueFd prepare_landlock(const core::LandlockPlan& plan) {
     if (!plan.enabled) {
         spdlog::debug("landlock: off (landlock.enabled = false)");
-        return;
+        return {};
     }
     const int abi = landlock_abi();
     if (static_cast<uint32_t>(abi) < plan.min_abi) throw_abi_too_old(abi, plan.min_abi);
     if (abi == 0) {
         spdlog::debug("landlock: not available in this kernel; skipped (best effort, landlock.min-abi = 0)");
-        return;
+        return {};
     }
     RulesetAttr attr{};
     attr.handled_access_fs = handled_fs(abi);
@@ -228,8 +228,8 @@ void apply_landlock(const core::LandlockPlan& plan) {
     size_t rules = 0;
     for (const core::LandlockPath& path : plan.paths)
         if (add_path_rule(ruleset_fd.get(), path, attr.handled_access_fs)) ++rules;
-    if (::syscall(SYS_landlock_restrict_self, ruleset_fd.get(), 0U) != 0) sys::throw_errno("landlock_restrict_self");
-    spdlog::debug("landlock: restricted ({} rules)", rules);
+    spdlog::debug("landlock: ruleset of {} rules, for the target to restrict itself with", rules);
+    return ruleset_fd;
 }
 
 }  // namespace sbx::sandbox

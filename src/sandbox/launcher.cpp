@@ -4,15 +4,18 @@
 //    │                                exits like the target
 //    └─ clone(NEWUSER|NEWNS|...)      a fork-like clone: its own copy of memory
 //       child (the sandbox's PID 1)   asks for the maps, builds the root,
-//       │                             forks the target, execs sbx-init
-//       └─ fork: target               setsid, chdir, limits, caps, no_new_privs,
-//                                     Landlock, seccomp, execvp
+//       │                             prepares the target's steps, execs sbx-init
+//       └─ clone(VM|VFORK): target    setsid, chdir, limits, caps, no_new_privs,
+//                                     Landlock, seccomp, execve: raw system calls
 //
-// Both children are forks, as in bubblewrap, crun and nsjail: the setup
-// allocates, throws and logs, which only a process with its own memory may
-// do (a child sharing the launcher's memory that is killed inside malloc
-// would leave the launcher a half-updated heap). The sanitizer build runs
-// this same path.
+// The sandbox's first process is a fork, as in bubblewrap, crun and nsjail:
+// its setup allocates, throws and logs, which only a process with its own
+// memory may do (a child sharing the launcher's memory that is killed
+// inside malloc would leave the launcher a half-updated heap). The target
+// shares PID 1's memory, as with posix_spawn, because all it runs is a
+// list of raw system calls on data PID 1 prepared (target.hpp): nothing
+// allocated, thrown or logged, so nothing to copy and nothing to break.
+// The sanitizer build runs this same path.
 //
 // The launcher and the sandbox talk over one SOCK_SEQPACKET socket
 // (sys/sync_channel.hpp): the child asks for its id maps, which the launcher
@@ -41,6 +44,7 @@
 #include <vector>
 
 #include "config.h"
+#include "core/path.hpp"
 #include "init/init.hpp"
 #include "log/log.hpp"
 #include "sandbox/cgroup.hpp"
@@ -176,9 +180,14 @@ private:
             if (!sys::send_frame(fd_.get(), sys::Frame::MapsWritten))
                 fail("the sandbox left during setup", kSetupFailed);
             return;
-        case sys::Frame::SetupFailed: fail(message.text, kSetupFailed); return;
+        case sys::Frame::SetupFailed:
+            // The target's steps send the step and errno; the child's setup
+            // sends its whole message, errno 0.
+            fail(message.err == 0 ? message.text : message.text + ": " + std::strerror(message.err), kSetupFailed);
+            return;
         case sys::Frame::ExecFailed:
-            fail(message.text, message.err == ENOENT || message.err == ENOTDIR ? kNotFound : kCannotExecute);
+            fail(core::printable(message.text) + ": " + std::strerror(message.err),
+                 message.err == ENOENT || message.err == ENOTDIR ? kNotFound : kCannotExecute);
             return;
         case sys::Frame::MapsWritten: fail("the sandbox's handshake sent an unexpected frame", kSetupFailed); return;
         }

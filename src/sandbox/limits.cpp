@@ -27,20 +27,20 @@ int resource_number(core::Rlimit resource) {
 
 }  // namespace
 
-void apply_rlimits(const std::vector<core::RlimitSetting>& limits) {
+std::vector<PreparedRlimit> prepare_rlimits(const std::vector<core::RlimitSetting>& limits) {
+    std::vector<PreparedRlimit> out;
     for (const auto& limit : limits) {
-        const std::string what =
-            std::string("setrlimit ") + core::rlimit_name(limit.resource) + " = " + std::to_string(limit.value);
-        const int resource = resource_number(limit.resource);
+        PreparedRlimit one;
+        one.what = std::string("setrlimit ") + core::rlimit_name(limit.resource) + " = " + std::to_string(limit.value);
+        one.resource = resource_number(limit.resource);
         // The plan never asks for "unlimited"; a value that would read as
         // RLIM_INFINITY is refused rather than silently lifting the limit.
-        if (resource < 0 || limit.value >= RLIM_INFINITY) sys::throw_errno(what, EINVAL);
-        spdlog::debug("{}", what);
-        const struct rlimit value { static_cast<rlim_t>(limit.value), static_cast<rlim_t>(limit.value) };
-        // prlimit on ourselves: the resource is an int, which setrlimit's
-        // glibc prototype (an enum under _GNU_SOURCE) would not take.
-        if (::prlimit(0, static_cast<__rlimit_resource>(resource), &value, nullptr) != 0) sys::throw_errno(what);
+        if (one.resource < 0 || limit.value >= RLIM_INFINITY) sys::throw_errno(one.what, EINVAL);
+        spdlog::debug("{}", one.what);
+        one.value.rlim_cur = one.value.rlim_max = static_cast<rlim_t>(limit.value);
+        out.push_back(std::move(one));
     }
+    return out;
 }
 
 }  // namespace sbx::sandbox

@@ -3,17 +3,29 @@
 // cgroup.hpp.)
 #pragma once
 
+#include <sys/resource.h>
+
+#include <string>
 #include <vector>
 
 #include "core/plan.hpp"
 
 namespace sbx::sandbox {
 
-// setrlimit() for each setting, soft = hard = value (never RLIM_INFINITY:
-// the plan only holds finite values). Throws Setup naming the limit and value.
+// One setrlimit() the target makes, ready: soft = hard = value (never
+// RLIM_INFINITY: the plan only holds finite values).
+struct PreparedRlimit {
+    int resource = -1;
+    struct rlimit value {};
+    std::string what;  // "setrlimit nofile = 64", for the error report
+};
+
+// The plan's limits, checked and converted; throws Setup naming the limit
+// and value (an unknown resource, a value that would read as unlimited).
+// The target sets them (target.cpp).
 //
 // RLIMIT_NPROC counts every process of the real uid on the host, not only
 // the sandbox's: a user with many processes elsewhere hits it sooner.
-void apply_rlimits(const std::vector<core::RlimitSetting>& limits);
+std::vector<PreparedRlimit> prepare_rlimits(const std::vector<core::RlimitSetting>& limits);
 
 }  // namespace sbx::sandbox

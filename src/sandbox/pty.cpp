@@ -100,14 +100,6 @@ void put_on_stdio(int slave, const std::array<bool, 3>& on_pty) {
             sys::throw_errno("dup2 the pty onto fd " + std::to_string(fd));
 }
 
-void attach_terminal(int slave, const std::array<bool, 3>& on_pty) {
-    spdlog::debug("setsid, controlling terminal: the sandbox's pty");
-    if (::setsid() < 0) sys::throw_errno("setsid (pty)");
-    if (::ioctl(slave, TIOCSCTTY, 0) != 0) sys::throw_errno("ioctl(TIOCSCTTY) on the sandbox's pty");
-    put_on_stdio(slave, on_pty);
-    if (slave > 2) ::close(slave);
-}
-
 PtyProxy::PtyProxy(sys::UniqueFd sock, const core::TerminalPlan& plan)
     : plan_(plan), sock_(std::move(sock)), input_open_(plan.on_pty[0]) {}
 

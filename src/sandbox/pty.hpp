@@ -48,10 +48,6 @@ void send_fd(int sock, int fd, const std::string& what);
 // left as they are). Throws Setup.
 void put_on_stdio(int slave, const std::array<bool, 3>& on_pty);
 
-// In the target: a new session whose controlling terminal is `slave`,
-// which replaces the fds of `on_pty`. Throws Setup.
-void attach_terminal(int slave, const std::array<bool, 3>& on_pty);
-
 // The launcher's side: waits on `sock` for the master, then proxies it as
 // `plan` says. The outer terminal (stdin, when it is one) is put in raw
 // mode once the master arrives and restored by restore() or the

@@ -161,19 +161,6 @@ SeccompProgram compile_with_libseccomp(const core::SeccompPlan& plan) {
     return program;
 }
 
-void install_seccomp(const SeccompProgram& program) {
-    if (!program.enabled) {
-        spdlog::debug("seccomp: policy \"none\": no filter");
-        return;
-    }
-    spdlog::debug("seccomp: load filter");
-    struct sock_fprog prog {};
-    prog.len = static_cast<unsigned short>(program.code.size());
-    prog.filter = const_cast<sock_filter*>(program.code.data());
-    if (program.code.size() > BPF_MAXINSNS) fail("load filter: program too long", -E2BIG);
-    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail("load filter", -errno);
-}
-
 void export_seccomp(const core::SeccompPlan& plan, const std::string& path) {
     if (!plan.enabled)
         throw Error(ErrorKind::Usage,

@@ -27,11 +27,6 @@ SeccompProgram compile_seccomp(const core::SeccompPlan& plan);
 // Always compiles with libseccomp (the build-time generator and the tests).
 SeccompProgram compile_with_libseccomp(const core::SeccompPlan& plan);
 
-// Loads the program into the calling thread (no_new_privs must be set).
-// Must be the last step before execve: every later system call of sbx
-// itself is filtered too. Throws Setup if the kernel refuses it.
-void install_seccomp(const SeccompProgram& program);
-
 // Writes the compiled BPF program (struct sock_filter[]) to `path`, in the
 // form bwrap --seccomp FD reads.
 void export_seccomp(const core::SeccompPlan& plan, const std::string& path);

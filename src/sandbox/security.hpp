@@ -1,20 +1,23 @@
-// security.hpp — the last steps before the target's execve, in the target
-// process. Each one fails closed: if it cannot be done, the target does
-// not run.
+// security.hpp — the capability sets the target ends with, decided before
+// the target is cloned (the target's own steps are raw system calls,
+// target.cpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace sbx::sandbox {
 
-// Empties the bounding, ambient, permitted, effective and inheritable sets
-// but for `keep` ("CAP_CHOWN", ...: capabilities inside the sandbox's user
-// namespace, never on the host), which are raised in all five so that they
-// survive execve for a non-root uid too. Then checks the result.
-void drop_capabilities(const std::vector<std::string>& keep);
+struct CapabilitySets {
+    uint64_t keep = 0;  // bit N: capability N stays (in all five sets)
+    int last = 0;       // the highest capability the kernel knows
+};
 
-// PR_SET_NO_NEW_PRIVS, then checks it is set.
-void set_no_new_privs();
+// `keep` ("CAP_CHOWN", ...: capabilities inside the sandbox's user
+// namespace, never on the host) as a mask, by libcap's name table, and the
+// kernel's last capability. Throws Setup for a name libcap does not know
+// (older than the kernel table): it must not be silently dropped.
+CapabilitySets prepare_capabilities(const std::vector<std::string>& keep);
 
 }  // namespace sbx::sandbox

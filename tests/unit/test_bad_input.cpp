@@ -130,7 +130,7 @@ std::string utf8(char32_t c) {
 
 // toml++ 3.3.0 reaches __builtin_unreachable() (undefined behaviour) when
 // it asks whether U+00A1-U+0499, U+2C5E-U+3057 or U+FB26-U+FEFE is
-// whitespace; src/core/profile.cpp compiles that check to answer "no". Under
+// whitespace; src/core/toml_guard.hpp compiles that check to answer "no". Under
 // UndefinedBehaviorSanitizer (tests/sanitize.sh) this test proves it.
 TEST_CASE("bad input: non-ASCII characters where toml++ asks whether they are whitespace") {
     const std::string omega = utf8(0x3A9);

@@ -21,7 +21,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/builtin_profiles.hpp"
 #include "core/path.hpp"
 #include "core/profile_lookup.hpp"
 #include "core/profile_values.hpp"
@@ -129,18 +128,11 @@ private:
     }
 
     void include(const Located<std::string>& spec) {
-        // A compiled-in profile has no directory: it can only include by name.
-        std::optional<std::string> base_dir;
-        if (!file().starts_with(kBuiltinPrefix)) base_dir = directory_of(file());
-        std::vector<std::string> tried;
-        std::optional<FoundProfile> found =
-            find_profile(spec.value, base_dir, state_.host, state_.read, tried, spec.loc);
-        if (!found) fail_at(spec.loc, not_found_message(spec.value, tried));
-
-        auto seen = std::find(state_.chain.begin(), state_.chain.end(), found->path);
+        const FoundProfile found = find_include(spec, file(), state_.host, state_.read);
+        auto seen = std::find(state_.chain.begin(), state_.chain.end(), found.path);
         if (seen != state_.chain.end()) {
             std::vector<std::string> loop(seen, state_.chain.end());
-            loop.push_back(found->path);
+            loop.push_back(found.path);
             for (auto& file : loop) file = printable(file);
             fail_at(spec.loc, "include loop: " + join(loop, " -> "));
         }
@@ -148,7 +140,7 @@ private:
             fail_at(spec.loc, "include depth exceeds " + std::to_string(kMaxIncludeDepth));
         if (++state_.files_read > kMaxFilesRead)
             fail_at(spec.loc, "more than " + std::to_string(kMaxFilesRead) + " profile files read through includes");
-        FileParser(state_, found->path).run(found->text);
+        FileParser(state_, found.path).run(found.text);
     }
 
     void apply_top_level(const toml::table& root) {
@@ -456,19 +448,7 @@ private:
 }  // namespace
 
 Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read) {
-    std::string_view rest = path;
-    if (rest.starts_with(kBuiltinPrefix)) {
-        rest.remove_prefix(kBuiltinPrefix.size());
-        std::optional<std::string_view> text;
-        if (rest.ends_with(kTomlSuffix)) text = builtin_profile(strip_toml_suffix(rest));
-        if (!text) fail_at(SourceLoc{path}, "cannot read the profile");
-        return load_profile_text(std::string(*text), path, host, read);
-    }
-    // Read (and checked) again, not taken from resolve_profile: the file
-    // parsed is the one checked.
-    std::optional<FoundProfile> found = read_candidate(path, host, read, std::nullopt);
-    if (!found) fail_at(SourceLoc{path}, "cannot read the profile: No such file or directory");
-    return load_profile_text(found->text, path, host, read);
+    return load_profile_text(read_profile(path, host, read), path, host, read);
 }
 
 Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read) {

@@ -5,6 +5,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "core/builtin_profiles.hpp"
 #include "core/path.hpp"
@@ -12,6 +15,11 @@
 #include "core/text.hpp"
 
 namespace sbx::core {
+
+namespace {
+
+constexpr std::string_view kBuiltinPrefix = "builtin:";
+constexpr std::string_view kTomlSuffix = ".toml";
 
 std::string strip_toml_suffix(std::string_view name) {
     if (name.ends_with(kTomlSuffix)) name.remove_suffix(kTomlSuffix.size());
@@ -25,13 +33,10 @@ std::string directory_of(const std::string& path) {
     return path.substr(0, slash);
 }
 
-std::string profile_name_of(const std::string& path) {
-    std::string_view base = path;
-    if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
-    if (base.starts_with(kBuiltinPrefix)) base.remove_prefix(kBuiltinPrefix.size());
-    return strip_toml_suffix(base);
-}
-
+// Reads one candidate file. nullopt when it does not exist; a file that
+// exists but cannot be read or may not be trusted is an error, never a
+// reason to go on to the next place: a user who wrote a stricter profile
+// must not silently get a weaker one.
 std::optional<FoundProfile> read_candidate(const std::string& path, const HostFacts& host, const ProfileReader& read,
                                            const std::optional<SourceLoc>& where) {
     FileRead file = read(path);
@@ -44,6 +49,15 @@ std::optional<FoundProfile> read_candidate(const std::string& path, const HostFa
     return FoundProfile{path, std::move(*file.text)};
 }
 
+// The lookup shared by --profile and `include`. Only a spec containing a
+// '/' is a path (a relative one is taken from `base_dir`: the working
+// directory for --profile, the including file's folder for an include).
+// Anything else is a NAME, "x" and "x.toml" alike, looked up as NAME.toml
+// in host.profile_dirs and then among the compiled-in profiles, and never
+// in the working directory: a file that a sandboxed program, or a cloned
+// repository, left there must not become the profile a name stands for.
+// Every place tried is appended to `tried` for the error message; `where`
+// is the include that asked, for errors about a file found.
 std::optional<FoundProfile> find_profile(const std::string& spec, const std::optional<std::string>& base_dir,
                                          const HostFacts& host, const ProfileReader& read,
                                          std::vector<std::string>& tried, const std::optional<SourceLoc>& where) {
@@ -78,6 +92,15 @@ std::string not_found_message(const std::string& spec, const std::vector<std::st
                "\" for a file there or next to the including profile";
     return "profile " + quoted(spec) + " not found (looked in: " + where +
            "builtin profiles: " + std::string(builtin_profile_names()) + ")" + hint;
+}
+
+}  // namespace
+
+std::string profile_name_of(const std::string& path) {
+    std::string_view base = path;
+    if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
+    if (base.starts_with(kBuiltinPrefix)) base.remove_prefix(kBuiltinPrefix.size());
+    return strip_toml_suffix(base);
 }
 
 std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t uid) {
@@ -132,6 +155,31 @@ std::string resolve_profile(const std::string& spec, const HostFacts& host, cons
 
 std::string resolve_profile(const std::string& spec, const HostFacts& host, const FileReader& read) {
     return resolve_profile(spec, host, trusting_reader(read, host.uid));
+}
+
+FoundProfile find_include(const Located<std::string>& spec, const std::string& including_file, const HostFacts& host,
+                          const ProfileReader& read) {
+    // A compiled-in profile has no directory: it can only include by name.
+    std::optional<std::string> base_dir;
+    if (!including_file.starts_with(kBuiltinPrefix)) base_dir = directory_of(including_file);
+    std::vector<std::string> tried;
+    std::optional<FoundProfile> found = find_profile(spec.value, base_dir, host, read, tried, spec.loc);
+    if (!found) fail_at(spec.loc, not_found_message(spec.value, tried));
+    return std::move(*found);
+}
+
+std::string read_profile(const std::string& path, const HostFacts& host, const ProfileReader& read) {
+    std::string_view rest = path;
+    if (rest.starts_with(kBuiltinPrefix)) {
+        rest.remove_prefix(kBuiltinPrefix.size());
+        std::optional<std::string_view> text;
+        if (rest.ends_with(kTomlSuffix)) text = builtin_profile(strip_toml_suffix(rest));
+        if (!text) fail_at(SourceLoc{path}, "cannot read the profile");
+        return std::string(*text);
+    }
+    std::optional<FoundProfile> found = read_candidate(path, host, read, std::nullopt);
+    if (!found) fail_at(SourceLoc{path}, "cannot read the profile: No such file or directory");
+    return std::move(found->text);
 }
 
 }  // namespace sbx::core

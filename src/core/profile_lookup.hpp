@@ -8,51 +8,33 @@
 // parser (profile.cpp) needs besides.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "core/error.hpp"
 #include "core/host.hpp"
+#include "core/profile.hpp"
 
 namespace sbx::core {
-
-inline constexpr std::string_view kBuiltinPrefix = "builtin:";
-inline constexpr std::string_view kTomlSuffix = ".toml";
-
-std::string strip_toml_suffix(std::string_view name);
-
-std::string directory_of(const std::string& path);
 
 // ${PROFILE}: "/x/browser.toml" -> "browser", "builtin:default.toml" -> "default".
 std::string profile_name_of(const std::string& path);
 
 struct FoundProfile {
-    std::string path;
+    std::string path;  // as resolve_profile would return it
     std::string text;
 };
 
-// Reads one candidate file. nullopt when it does not exist; a file that
-// exists but cannot be read or may not be trusted is an error, never a
-// reason to go on to the next place: a user who wrote a stricter profile
-// must not silently get a weaker one.
-std::optional<FoundProfile> read_candidate(const std::string& path, const HostFacts& host, const ProfileReader& read,
-                                           const std::optional<SourceLoc>& where);
+// The file that `include = [spec]` names in `including_file`: looked up as
+// resolve_profile looks up --profile, a relative path being taken from the
+// including file's folder (a compiled-in profile has none: it can include
+// only by name). Throws Usage at spec.loc when none matches, listing where
+// it looked, and for a file found that cannot be read or trusted.
+FoundProfile find_include(const Located<std::string>& spec, const std::string& including_file, const HostFacts& host,
+                          const ProfileReader& read);
 
-// The lookup shared by --profile and `include`. Only a spec containing a
-// '/' is a path (a relative one is taken from `base_dir`: the working
-// directory for --profile, the including file's folder for an include).
-// Anything else is a NAME, "x" and "x.toml" alike, looked up as NAME.toml
-// in host.profile_dirs and then among the compiled-in profiles, and never
-// in the working directory: a file that a sandboxed program, or a cloned
-// repository, left there must not become the profile a name stands for.
-// Every place tried is appended to `tried` for the error message; `where`
-// is the include that asked, for errors about a file found.
-std::optional<FoundProfile> find_profile(const std::string& spec, const std::optional<std::string>& base_dir,
-                                         const HostFacts& host, const ProfileReader& read,
-                                         std::vector<std::string>& tried, const std::optional<SourceLoc>& where);
-
-std::string not_found_message(const std::string& spec, const std::vector<std::string>& tried);
+// The text of `path`, a path resolve_profile returned ("builtin:NAME.toml"
+// for a compiled-in one). Read and checked (profile_file_problem) again, not
+// taken from resolve_profile: the file parsed is the one checked. Throws
+// Usage at `path` when it cannot be read or trusted.
+std::string read_profile(const std::string& path, const HostFacts& host, const ProfileReader& read);
 
 }  // namespace sbx::core

@@ -56,7 +56,7 @@ public:
 
     // An integer in [low, high].
     uint64_t count_at(const toml::node& node, std::string_view name, int64_t low, int64_t high) const;
-    uint64_t size_at(const toml::node& node, std::string_view name = "mount.size") const;
+    uint64_t size_at(const toml::node& node, std::string_view name) const;
     // A size where 0 is allowed (an integer, or a string like "64M").
     uint64_t size_or_zero_at(const toml::node& node, std::string_view name) const;
     uint32_t mode_at(const toml::node& node) const;

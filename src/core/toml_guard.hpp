@@ -24,6 +24,16 @@
 #pragma pop_macro("TOML_UNREACHABLE")
 #include <toml++/toml.h>
 
+// Proof, at compile time, that the definition above is the one in effect:
+// constant evaluation of the unpatched function fails at TOML_UNREACHABLE,
+// so this does not compile when toml++ was included before this header in
+// the same file (and the fix silently did not apply). U+00A0 is a control:
+// the function still answers for real whitespace.
+static_assert(!toml::impl::is_non_ascii_horizontal_whitespace(U'\u00A1') &&
+              !toml::impl::is_non_ascii_horizontal_whitespace(U'\u2C5E') &&
+              !toml::impl::is_non_ascii_horizontal_whitespace(U'\uFB26'));
+static_assert(toml::impl::is_non_ascii_horizontal_whitespace(U'\u00A0'));
+
 #include "core/error.hpp"
 
 namespace sbx::core {

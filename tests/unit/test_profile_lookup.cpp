@@ -15,6 +15,7 @@
 
 using namespace sbx;
 using namespace sbx::core;
+using sbx::test::usage_error;
 
 namespace {
 
@@ -22,18 +23,6 @@ HostFacts lookup_host() {
     HostFacts host = test::sample_host();
     host.profile_dirs = {"/etc/sbx/profiles"};
     return host;
-}
-
-template <class F>
-std::string usage_error(F run) {
-    try {
-        run();
-    } catch (const Error& err) {
-        CHECK(err.kind() == ErrorKind::Usage);
-        return err.what();
-    }
-    FAIL_CHECK("no error was thrown");
-    return "";
 }
 
 const std::string kBuiltins = "builtin profiles: default, cli, browser";

@@ -114,7 +114,7 @@ const char* host_tree_exposed(const std::string& source, MountKind kind) {
     std::string how = " (add `unsafe = true` to the entry to allow it anyway)";
     if (op.origin.starts_with("command line"))
         how = " (--unsafe allows it anyway)";
-    else if (op.origin.starts_with("builtin:"))  // cli's ${PWD} started in $HOME, say
+    else if (is_builtin_profile(op.origin))  // cli's ${PWD} started in $HOME, say
         how =
             " (a compiled-in profile's entry: start sbx elsewhere, or use a copy of the profile with "
             "`unsafe = true` on the entry)";

@@ -326,7 +326,7 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     for (const auto& dir : host.profile_dirs) add_input(dir);
     for (const auto& link : host.profile_links) add_input(link);
     for (const auto& file : profile.files)
-        if (!file.starts_with("builtin:")) plan.launch_inputs.push_back(file);
+        if (!is_builtin_profile(file)) plan.launch_inputs.push_back(file);
     return plan;
 }
 

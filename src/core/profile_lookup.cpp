@@ -103,6 +103,8 @@ std::string profile_name_of(const std::string& path) {
     return strip_toml_suffix(base);
 }
 
+bool is_builtin_profile(std::string_view path) { return path.starts_with(kBuiltinPrefix); }
+
 std::optional<std::string> profile_file_problem(const FileRead& file, uint32_t uid) {
     if (file.error != 0) {
         // A missing file, or a path through a missing folder or a file, is
@@ -161,7 +163,7 @@ FoundProfile find_include(const Located<std::string>& spec, const std::string& i
                           const ProfileReader& read) {
     // A compiled-in profile has no directory: it can only include by name.
     std::optional<std::string> base_dir;
-    if (!including_file.starts_with(kBuiltinPrefix)) base_dir = directory_of(including_file);
+    if (!is_builtin_profile(including_file)) base_dir = directory_of(including_file);
     std::vector<std::string> tried;
     std::optional<FoundProfile> found = find_profile(spec.value, base_dir, host, read, tried, spec.loc);
     if (!found) fail_at(spec.loc, not_found_message(spec.value, tried));

@@ -165,3 +165,15 @@ TEST_CASE("trusting_reader: files from memory pass the trust rule; missing ones 
     CHECK_FALSE(profile_file_problem(missing, 1234));
     CHECK(fs.asked == std::vector<std::string>{"/p/a.toml", "/p/none.toml"});
 }
+
+TEST_CASE("is_builtin_profile: the compiled-in profiles' paths and places in them, nothing else") {
+    for (const char* path : {"builtin:default.toml", "builtin:cli.toml:12:3", "builtin:"}) {
+        INFO("path: " << path);
+        CHECK(is_builtin_profile(path));
+    }
+    for (const char* path : {"/x/builtin:cli.toml", "./builtin:cli.toml", "Builtin:cli.toml", " builtin:cli.toml",
+                             "builtin", "", "command line", "/p/a.toml:1:1"}) {
+        INFO("path: " << path);
+        CHECK_FALSE(is_builtin_profile(path));
+    }
+}

@@ -281,6 +281,54 @@ TEST_CASE("bad input: the largest sizes that fit are accepted exactly") {
     CHECK(plan.cgroup.memory == uint64_t{INT64_MAX});
 }
 
+TEST_CASE("bad input: counts, durations and CPU shares outside their ranges") {
+    const std::string cpus = "`cgroup.cpus` must be a number of CPUs greater than 0, like 0.5 or 2";
+    check_cases({
+        // cgroup.cpus: a float, so TOML's nan and inf reach the check too.
+        {"cgroup.cpus nan", "[cgroup]\ncpus = nan\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus -nan", "[cgroup]\ncpus = -nan\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus inf", "[cgroup]\ncpus = inf\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus -inf", "[cgroup]\ncpus = -inf\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus 0.0", "[cgroup]\ncpus = 0.0\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus -0.0", "[cgroup]\ncpus = -0.0\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus negative", "[cgroup]\ncpus = -1\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus over 4096", "[cgroup]\ncpus = 4096.5\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus INT64_MAX", "[cgroup]\ncpus = 9223372036854775807\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus a string", "[cgroup]\ncpus = \"1\"\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus a bool", "[cgroup]\ncpus = true\n", kAt + "2:8: ", cpus},
+        // limits.timeout: at most a year; limits.kill-after: at most an hour.
+        {"limits.timeout over a year", "[limits]\ntimeout = 31536001\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.timeout negative", "[limits]\ntimeout = -1\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.timeout a string", "[limits]\ntimeout = \"10\"\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.timeout a float", "[limits]\ntimeout = 1.5\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.kill-after over an hour", "[limits]\nkill-after = 3601\n",
+         kAt + "2:14: ", "`limits.kill-after` must be an integer from 0 to 3600"},
+        {"limits.kill-after negative", "[limits]\nkill-after = -1\n",
+         kAt + "2:14: ", "`limits.kill-after` must be an integer from 0 to 3600"},
+        // landlock.min-abi
+        {"landlock.min-abi over 1000", "[landlock]\nmin-abi = 1001\n",
+         kAt + "2:11: ", "`landlock.min-abi` must be an integer from 0 to 1000"},
+        {"landlock.min-abi negative", "[landlock]\nmin-abi = -1\n",
+         kAt + "2:11: ", "`landlock.min-abi` must be an integer from 0 to 1000"},
+        {"landlock.min-abi a string", "[landlock]\nmin-abi = \"3\"\n",
+         kAt + "2:11: ", "`landlock.min-abi` must be an integer from 0 to 1000"},
+    });
+    // Controls: the edges of each range are accepted as written.
+    const SandboxPlan plan =
+        plan_from("[cgroup]\ncpus = 4096\n[limits]\ntimeout = 31536000\nkill-after = 3600\n[landlock]\nmin-abi = 1\n");
+    CHECK(plan.cgroup.cpus == 4096.0);
+    CHECK(plan.timeout == 31536000);
+    CHECK(plan.kill_after == 3600);
+    CHECK(plan_from("[cgroup]\ncpus = 0.001\n").cgroup.cpus == 0.001);
+    const SandboxPlan zero = plan_from("[limits]\ntimeout = 0\nkill-after = 0\n");
+    CHECK(zero.timeout == 0);
+    CHECK(zero.kill_after == 0);
+}
+
 TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX, over-NAME_MAX and newline paths") {
     const std::string too_long = "/" + std::string(PATH_MAX + 10, 'a');
     const std::string bind = "[[mount]]\ntype = \"bind\"\nsource = \"/usr\"\n";

@@ -133,7 +133,7 @@ private:
         if (seen != state_.chain.end()) {
             std::vector<std::string> loop(seen, state_.chain.end());
             loop.push_back(found.path);
-            for (auto& file : loop) file = printable(file);
+            for (auto& name : loop) name = printable(name);
             fail_at(spec.loc, "include loop: " + join(loop, " -> "));
         }
         if (state_.chain.size() > kMaxIncludeDepth)

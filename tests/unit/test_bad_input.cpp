@@ -4,6 +4,7 @@
 // must finish (no timing is asserted here; see tests/fuzz for the fuzzer).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <map>
@@ -217,6 +218,78 @@ TEST_CASE("bad input: a wrong type for every top-level key") {
         {"cgroup", "cgroup = \"x\"\n", kAt + "1:10: ", "`cgroup` must be a table"},
         {"an unknown key", "hostnam = \"x\"\n", kAt + "1:1: ", "unknown key `hostnam` (expected one of: include,"},
     });
+}
+
+// The keys a table accepts, read from the parser's own "unknown key" message,
+// so that a key added later is covered too.
+std::vector<std::string> accepted_keys(const std::string& text) {
+    const std::string message = error_of(text);
+    const std::string marker = "(expected one of: ";
+    const size_t begin = message.find(marker);
+    REQUIRE(begin != std::string::npos);
+    const std::string list = message.substr(begin + marker.size(), message.rfind(')') - begin - marker.size());
+    std::vector<std::string> keys;
+    for (size_t at = 0; at <= list.size();) {
+        const size_t comma = std::min(list.find(", ", at), list.size());
+        keys.push_back(list.substr(at, comma - at));
+        at = comma + 2;
+    }
+    return keys;
+}
+
+// A key that a table accepts but the parser never reads would be silently
+// ignored: a setting the user wrote and the sandbox does not have. Every
+// accepted key is given a date, a TOML type no key takes, and must be
+// refused at that value, naming the key.
+TEST_CASE("bad input: every key a table accepts is read (a date, which no key takes, is refused at each)") {
+    const std::string kDate = "1979-05-27";
+    size_t tried = 0;
+    auto refused_at = [&](const std::string& text, const std::string& name, const std::string& where) {
+        INFO(text);
+        const std::string message = error_of(text);
+        INFO(message);
+        CHECK(message.rfind(kAt + where + ": `" + name + "` must be", 0) == 0);
+        ++tried;
+    };
+    auto column = [](const std::string& key) { return std::to_string(key.size() + 4); };
+
+    for (const std::string& key : accepted_keys("zzz = 1\n"))
+        refused_at(key + " = " + kDate + "\n", key, "1:" + column(key));
+    for (const std::string table :
+         {"user", "namespaces", "env", "seccomp", "capabilities", "landlock", "limits", "cgroup"}) {
+        for (const std::string& key : accepted_keys("[" + table + "]\nzzz = 1\n"))
+            refused_at("[" + table + "]\n" + key + " = " + kDate + "\n", table + "." + key, "2:" + column(key));
+    }
+
+    // [[mount]]: each key under a type that accepts it, the type's required keys filled in.
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> types = {
+        {"bind", {{"source", "\"/s\""}}},
+        {"dev-bind", {{"source", "\"/s\""}}},
+        {"tmpfs", {{"dest", "\"/t\""}}},
+        {"dev", {{"dest", "\"/dev\""}}},
+        {"symlink", {{"target", "\"/x\""}, {"dest", "\"/l\""}}},
+        {"file", {{"dest", "\"/f\""}}},
+    };
+    for (const std::string& key : accepted_keys("[[mount]]\ntype = \"tmpfs\"\ndest = \"/t\"\nzzz = 1\n")) {
+        bool accepted_somewhere = false;
+        for (const auto& [type, required] : types) {
+            std::string text = "[[mount]]\n";
+            if (key != "type") text += "type = \"" + type + "\"\n";
+            for (const auto& [name, value] : required)
+                if (name != key) text += name + " = " + value + "\n";
+            text += key + " = " + kDate + "\n";
+            const std::string message = error_of(text);
+            if (message.find("is not allowed for type") != std::string::npos) continue;
+            accepted_somewhere = true;
+            const auto line = std::to_string(std::count(text.begin(), text.end(), '\n'));
+            refused_at(text, "mount." + key, line + ":" + column(key));
+            break;
+        }
+        INFO("mount key: " << key);
+        CHECK(accepted_somewhere);
+    }
+    // Control: the lists were found and are the size the format has today (at least).
+    CHECK(tried >= 16 + 2 + 5 + 4 + 6 + 1 + 4 + 10 + 4 + 12);
 }
 
 TEST_CASE("bad input: numbers where a size is expected") {

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -126,6 +127,12 @@ struct Profile {
 // reason to fall through to the next place. `include` looks up the same way,
 // a relative path being taken from the including file's folder.
 std::string resolve_profile(const std::string& spec, const HostFacts& host, const ProfileReader& read);
+
+// True for the path of a compiled-in profile ("builtin:NAME.toml", see
+// resolve_profile) and for a place in one ("builtin:cli.toml:12:3"): no
+// file on the host, so nothing there to protect, and nothing the user can
+// edit.
+bool is_builtin_profile(std::string_view path);
 
 // Loads a profile with its includes. `path` is a resolved path (see
 // resolve_profile); compiled-in profiles are read by their builtin: path.

@@ -1,7 +1,9 @@
 // text.hpp — small formatting helpers for messages and printed plans. Pure.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,6 +22,20 @@ inline std::string octal(uint32_t mode) {
         mode >>= 3;
     } while (mode != 0);
     return "0" + digits;
+}
+
+template <class Range>
+std::string join(const Range& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
+inline bool contains(std::span<const std::string_view> list, std::string_view item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
 }
 
 }  // namespace sbx::core

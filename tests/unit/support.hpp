@@ -3,11 +3,14 @@
 // that needs another host changes the copy it gets.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/host.hpp"
 #include "core/profile.hpp"
 
@@ -41,6 +44,19 @@ struct FakeFiles {
         };
     }
 };
+
+// The message of the Usage error `run` throws; fails the test when it throws none.
+template <class F>
+std::string usage_error(F run) {
+    try {
+        run();
+    } catch (const Error& err) {
+        CHECK(err.kind() == ErrorKind::Usage);
+        return err.what();
+    }
+    FAIL_CHECK("no error was thrown");
+    return "";
+}
 
 inline core::FileReader no_files() {
     return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };

@@ -4,6 +4,7 @@
 // must finish (no timing is asserted here; see tests/fuzz for the fuzzer).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <map>
@@ -130,7 +131,7 @@ std::string utf8(char32_t c) {
 
 // toml++ 3.3.0 reaches __builtin_unreachable() (undefined behaviour) when
 // it asks whether U+00A1-U+0499, U+2C5E-U+3057 or U+FB26-U+FEFE is
-// whitespace; src/core/profile.cpp compiles that check to answer "no". Under
+// whitespace; src/core/toml_guard.hpp compiles that check to answer "no". Under
 // UndefinedBehaviorSanitizer (tests/sanitize.sh) this test proves it.
 TEST_CASE("bad input: non-ASCII characters where toml++ asks whether they are whitespace") {
     const std::string omega = utf8(0x3A9);
@@ -219,6 +220,78 @@ TEST_CASE("bad input: a wrong type for every top-level key") {
     });
 }
 
+// The keys a table accepts, read from the parser's own "unknown key" message,
+// so that a key added later is covered too.
+std::vector<std::string> accepted_keys(const std::string& text) {
+    const std::string message = error_of(text);
+    const std::string marker = "(expected one of: ";
+    const size_t begin = message.find(marker);
+    REQUIRE(begin != std::string::npos);
+    const std::string list = message.substr(begin + marker.size(), message.rfind(')') - begin - marker.size());
+    std::vector<std::string> keys;
+    for (size_t at = 0; at <= list.size();) {
+        const size_t comma = std::min(list.find(", ", at), list.size());
+        keys.push_back(list.substr(at, comma - at));
+        at = comma + 2;
+    }
+    return keys;
+}
+
+// A key that a table accepts but the parser never reads would be silently
+// ignored: a setting the user wrote and the sandbox does not have. Every
+// accepted key is given a date, a TOML type no key takes, and must be
+// refused at that value, naming the key.
+TEST_CASE("bad input: every key a table accepts is read (a date, which no key takes, is refused at each)") {
+    const std::string kDate = "1979-05-27";
+    size_t tried = 0;
+    auto refused_at = [&](const std::string& text, const std::string& name, const std::string& where) {
+        INFO(text);
+        const std::string message = error_of(text);
+        INFO(message);
+        CHECK(message.rfind(kAt + where + ": `" + name + "` must be", 0) == 0);
+        ++tried;
+    };
+    auto column = [](const std::string& key) { return std::to_string(key.size() + 4); };
+
+    for (const std::string& key : accepted_keys("zzz = 1\n"))
+        refused_at(key + " = " + kDate + "\n", key, "1:" + column(key));
+    for (const std::string table :
+         {"user", "namespaces", "env", "seccomp", "capabilities", "landlock", "limits", "cgroup"}) {
+        for (const std::string& key : accepted_keys("[" + table + "]\nzzz = 1\n"))
+            refused_at("[" + table + "]\n" + key + " = " + kDate + "\n", table + "." + key, "2:" + column(key));
+    }
+
+    // [[mount]]: each key under a type that accepts it, the type's required keys filled in.
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> types = {
+        {"bind", {{"source", "\"/s\""}}},
+        {"dev-bind", {{"source", "\"/s\""}}},
+        {"tmpfs", {{"dest", "\"/t\""}}},
+        {"dev", {{"dest", "\"/dev\""}}},
+        {"symlink", {{"target", "\"/x\""}, {"dest", "\"/l\""}}},
+        {"file", {{"dest", "\"/f\""}}},
+    };
+    for (const std::string& key : accepted_keys("[[mount]]\ntype = \"tmpfs\"\ndest = \"/t\"\nzzz = 1\n")) {
+        bool accepted_somewhere = false;
+        for (const auto& [type, required] : types) {
+            std::string text = "[[mount]]\n";
+            if (key != "type") text += "type = \"" + type + "\"\n";
+            for (const auto& [name, value] : required)
+                if (name != key) text += name + " = " + value + "\n";
+            text += key + " = " + kDate + "\n";
+            const std::string message = error_of(text);
+            if (message.find("is not allowed for type") != std::string::npos) continue;
+            accepted_somewhere = true;
+            const auto line = std::to_string(std::count(text.begin(), text.end(), '\n'));
+            refused_at(text, "mount." + key, line + ":" + column(key));
+            break;
+        }
+        INFO("mount key: " << key);
+        CHECK(accepted_somewhere);
+    }
+    // Control: the lists were found and are the size the format has today (at least).
+    CHECK(tried >= 16 + 2 + 5 + 4 + 6 + 1 + 4 + 10 + 4 + 12);
+}
+
 TEST_CASE("bad input: numbers where a size is expected") {
     const std::string tmpfs = "[[mount]]\ntype = \"tmpfs\"\ndest = \"/t\"\nsize = ";
     check_cases({
@@ -279,6 +352,54 @@ TEST_CASE("bad input: the largest sizes that fit are accepted exactly") {
     REQUIRE(plan.rlimits.size() == 1);
     CHECK(plan.rlimits[0].value == (uint64_t{1} << 63));
     CHECK(plan.cgroup.memory == uint64_t{INT64_MAX});
+}
+
+TEST_CASE("bad input: counts, durations and CPU shares outside their ranges") {
+    const std::string cpus = "`cgroup.cpus` must be a number of CPUs greater than 0, like 0.5 or 2";
+    check_cases({
+        // cgroup.cpus: a float, so TOML's nan and inf reach the check too.
+        {"cgroup.cpus nan", "[cgroup]\ncpus = nan\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus -nan", "[cgroup]\ncpus = -nan\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus inf", "[cgroup]\ncpus = inf\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus -inf", "[cgroup]\ncpus = -inf\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus 0.0", "[cgroup]\ncpus = 0.0\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus -0.0", "[cgroup]\ncpus = -0.0\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus negative", "[cgroup]\ncpus = -1\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus over 4096", "[cgroup]\ncpus = 4096.5\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus INT64_MAX", "[cgroup]\ncpus = 9223372036854775807\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus a string", "[cgroup]\ncpus = \"1\"\n", kAt + "2:8: ", cpus},
+        {"cgroup.cpus a bool", "[cgroup]\ncpus = true\n", kAt + "2:8: ", cpus},
+        // limits.timeout: at most a year; limits.kill-after: at most an hour.
+        {"limits.timeout over a year", "[limits]\ntimeout = 31536001\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.timeout negative", "[limits]\ntimeout = -1\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.timeout a string", "[limits]\ntimeout = \"10\"\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.timeout a float", "[limits]\ntimeout = 1.5\n",
+         kAt + "2:11: ", "`limits.timeout` must be an integer from 0 to 31536000"},
+        {"limits.kill-after over an hour", "[limits]\nkill-after = 3601\n",
+         kAt + "2:14: ", "`limits.kill-after` must be an integer from 0 to 3600"},
+        {"limits.kill-after negative", "[limits]\nkill-after = -1\n",
+         kAt + "2:14: ", "`limits.kill-after` must be an integer from 0 to 3600"},
+        // landlock.min-abi
+        {"landlock.min-abi over 1000", "[landlock]\nmin-abi = 1001\n",
+         kAt + "2:11: ", "`landlock.min-abi` must be an integer from 0 to 1000"},
+        {"landlock.min-abi negative", "[landlock]\nmin-abi = -1\n",
+         kAt + "2:11: ", "`landlock.min-abi` must be an integer from 0 to 1000"},
+        {"landlock.min-abi a string", "[landlock]\nmin-abi = \"3\"\n",
+         kAt + "2:11: ", "`landlock.min-abi` must be an integer from 0 to 1000"},
+    });
+    // Controls: the edges of each range are accepted as written.
+    const SandboxPlan plan =
+        plan_from("[cgroup]\ncpus = 4096\n[limits]\ntimeout = 31536000\nkill-after = 3600\n[landlock]\nmin-abi = 1\n");
+    CHECK(plan.cgroup.cpus == 4096.0);
+    CHECK(plan.timeout == 31536000);
+    CHECK(plan.kill_after == 3600);
+    CHECK(plan_from("[cgroup]\ncpus = 0.001\n").cgroup.cpus == 0.001);
+    const SandboxPlan zero = plan_from("[limits]\ntimeout = 0\nkill-after = 0\n");
+    CHECK(zero.timeout == 0);
+    CHECK(zero.kill_after == 0);
 }
 
 TEST_CASE("bad input: relative, empty, '..', over-PATH_MAX, over-NAME_MAX and newline paths") {

@@ -31,22 +31,10 @@ HostFacts sample_host() {
 }
 
 using test::FakeFiles;
+using test::usage_error;
 
 Profile load(const std::string& text, FakeFiles fs = {}) {
     return load_profile_text(text, kFile, sample_host(), fs.reader());
-}
-
-// The message of the Usage error `run` throws; fails the test when it throws none.
-template <class F>
-std::string usage_error(F run) {
-    try {
-        run();
-    } catch (const Error& err) {
-        CHECK(err.kind() == ErrorKind::Usage);
-        return err.what();
-    }
-    FAIL_CHECK("no error was thrown");
-    return "";
 }
 
 std::string load_error(const std::string& text, FakeFiles fs = {}) {

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
         if (int status = sbx::cli::parse(argc, argv, sbx::sys::current_dir, options); status >= 0) return status;
         const sbx::core::HostFacts host = sbx::sys::read_host_facts();
         if (options.verbose) sbx::log::init(true);
+        spdlog::debug("user {} (uid {}), home {}: from {}", host.user, host.uid, host.home, host.user_source);
 
         const auto reader = sbx::sys::profile_reader();
         const std::string path = options.profile.empty() ? std::string("builtin:default.toml")

@@ -16,9 +16,10 @@ namespace sbx::core {
 struct HostFacts {
     uint32_t uid = 0;
     uint32_t gid = 0;
-    std::string user;                        // login name (/etc/passwd, else $USER, else the uid)
-    std::string home;                        // /etc/passwd home, else $HOME
-    std::string shell;                       // /etc/passwd shell (informational)
+    std::string user;                        // login name (see choose_host_user)
+    std::string home;                        // home folder (see choose_host_user)
+    std::string shell;                       // login shell (informational)
+    std::string user_source;                 // where user and home came from (--verbose)
     std::string cwd;                         // absolute
     std::string xdg_runtime_dir;             // $XDG_RUNTIME_DIR or /run/user/UID
     std::string xdg_config_home;             // $XDG_CONFIG_HOME or HOME/.config
@@ -68,9 +69,33 @@ struct PasswdEntry {
 // The first entry of `passwd` (the text of /etc/passwd) whose uid is `uid`;
 // nullopt when there is none. Lines that are not seven colon-separated
 // fields, or whose uid is not a decimal number, are skipped, as are NIS
-// "+"/"-" lines. sbx reads the file itself rather than through NSS
-// (getpwuid): NSS loads modules into the process, which a static sbx
-// cannot do safely; users known only to LDAP or sssd get $USER and $HOME.
+// "+"/"-" lines. sbx reads the file itself first: asking NSS (getpwuid_r)
+// loads its modules into the process, which most users do not need.
 std::optional<PasswdEntry> find_passwd_entry(std::string_view passwd, uint32_t uid);
+
+// The user's name, home and shell, and where they came from.
+struct HostUser {
+    std::string user;
+    std::string home;
+    std::string shell;
+    std::string source;  // "/etc/passwd", "NSS" or "$HOME and $USER" (--verbose)
+};
+
+// Who the uid is, from the first source that knows it (with an absolute
+// home): its /etc/passwd entry (`files`), else what NSS says (`nss`:
+// getpwuid_r, which knows the users of LDAP, sssd and systemd-homed), else,
+// for a uid no database knows, the environment. The environment is a last
+// resort and is checked: $HOME only when it is an absolute path without
+// "..", other than "/", fit for a passwd line (no ':'), and `owned_dir`
+// says it is a directory the uid owns (used as normalize_absolute writes
+// it); $USER only when it is a plausible login name (letters, digits, '.',
+// '_', '-', at most 32, not starting with '-'), else the uid in decimal.
+// Without a usable home this throws a one-line Setup error naming the
+// remedy: sbx never guesses a home, because the home decides what the
+// working-directory check refuses and which folders a sandbox may not
+// write (sbx's own profiles among them).
+HostUser choose_host_user(uint32_t uid, const std::optional<PasswdEntry>& files, const std::optional<PasswdEntry>& nss,
+                          const std::map<std::string, std::string>& env,
+                          const std::function<bool(const std::string&)>& owned_dir);
 
 }  // namespace sbx::core

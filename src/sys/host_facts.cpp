@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -13,7 +14,9 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "config.h"
 #include "core/path.hpp"
@@ -113,6 +116,39 @@ std::vector<std::string> profile_links(const std::string& dir) {
     return links;
 }
 
+// What NSS (getpwuid_r) says of `uid`: the users of LDAP, sssd and
+// systemd-homed, whom /etc/passwd does not list. Only in a build that links
+// the C library shared (SBX_USE_NSS, meson.build): NSS loads its modules
+// with dlopen, which a static C library can do only with the modules of the
+// very glibc it was built from, and then runs their code in sbx.
+std::optional<core::PasswdEntry> nss_passwd_entry(uint32_t uid) {
+#if SBX_USE_NSS
+    std::vector<char> buf(16384);
+    for (;;) {
+        struct passwd pw {};
+        struct passwd* found = nullptr;
+        const int err = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found);
+        if (err == ERANGE && buf.size() < (size_t{1} << 20)) {
+            buf.resize(buf.size() * 2);
+            continue;
+        }
+        if (err != 0 || found == nullptr) return std::nullopt;
+        return core::PasswdEntry{pw.pw_name ? pw.pw_name : "", pw.pw_dir ? pw.pw_dir : "",
+                                 pw.pw_shell ? pw.pw_shell : ""};
+    }
+#else
+    (void)uid;
+    return std::nullopt;
+#endif
+}
+
+// A directory owned by `uid` (symbolic links followed): what a home from
+// $HOME must be.
+bool owned_dir(const std::string& path, uint32_t uid) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid;
+}
+
 }  // namespace
 
 std::string current_dir() {
@@ -136,16 +172,19 @@ core::HostFacts read_host_facts() {
         auto eq = kv.find('=');
         if (eq != std::string::npos && eq > 0) host.env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    // /etc/passwd itself, not getpwuid: see core::find_passwd_entry.
-    if (auto passwd = file_reader()("/etc/passwd")) {
-        if (auto entry = core::find_passwd_entry(*passwd, host.uid)) {
-            host.user = std::move(entry->name);
-            host.home = std::move(entry->home);
-            host.shell = std::move(entry->shell);
-        }
-    }
-    if (host.user.empty()) host.user = env_or(host, "USER", std::to_string(host.uid));
-    if (host.home.empty()) host.home = env_or(host, "HOME", "/");
+    // /etc/passwd first, read directly (most users are there, and NSS
+    // would load its modules for them); NSS only for a uid the file does
+    // not list; the environment, checked, only for a uid neither knows.
+    std::optional<core::PasswdEntry> files;
+    if (auto passwd = file_reader()("/etc/passwd")) files = core::find_passwd_entry(*passwd, host.uid);
+    std::optional<core::PasswdEntry> nss;
+    if (!files || !files->home.starts_with('/')) nss = nss_passwd_entry(host.uid);
+    core::HostUser who = core::choose_host_user(host.uid, files, nss, host.env,
+                                                [&host](const std::string& path) { return owned_dir(path, host.uid); });
+    host.user = std::move(who.user);
+    host.home = std::move(who.home);
+    host.shell = std::move(who.shell);
+    host.user_source = std::move(who.source);
 
     host.cwd = current_dir();
 

@@ -1,8 +1,11 @@
 // test_host.cpp — reading the launcher's passwd entry (core/host).
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
+#include <vector>
 
+#include "core/error.hpp"
 #include "core/host.hpp"
 
 using namespace sbx::core;
@@ -66,4 +69,92 @@ TEST_CASE("find_passwd_entry skips lines that are not passwd entries") {
         REQUIRE(entry);
         CHECK(entry->name == "good");
     }
+}
+
+TEST_CASE("choose_host_user: /etc/passwd first, then NSS, then the checked environment") {
+    const PasswdEntry files{"alice", "/home/alice", "/bin/zsh"};
+    const PasswdEntry nss{"ldapuser", "/home/ldap/ldapuser", "/bin/bash"};
+    const std::map<std::string, std::string> hostile{{"HOME", "/tmp/elsewhere"}, {"USER", "mallory"}};
+    std::vector<std::string> asked;
+    auto owned = [&asked](const std::string& path) {
+        asked.push_back(path);
+        return true;
+    };
+
+    SECTION("an /etc/passwd entry wins over NSS and the environment") {
+        const HostUser who = choose_host_user(1000, files, nss, hostile, owned);
+        CHECK(who.user == "alice");
+        CHECK(who.home == "/home/alice");
+        CHECK(who.shell == "/bin/zsh");
+        CHECK(who.source == "/etc/passwd");
+    }
+    SECTION("NSS answers for a uid /etc/passwd does not list; $HOME is not looked at") {
+        const HostUser who = choose_host_user(5000, std::nullopt, nss, hostile, owned);
+        CHECK(who.user == "ldapuser");
+        CHECK(who.home == "/home/ldap/ldapuser");
+        CHECK(who.source == "NSS");
+        CHECK(asked.empty());
+    }
+    SECTION("an entry without an absolute home is no answer") {
+        for (const char* home : {"", "home/rel"}) {
+            const HostUser who = choose_host_user(5000, PasswdEntry{"nohome", home, ""}, nss, hostile, owned);
+            CHECK(who.home == "/home/ldap/ldapuser");
+            CHECK(who.source == "NSS");
+        }
+        const HostUser neither =
+            choose_host_user(5000, PasswdEntry{"nohome", "", ""}, PasswdEntry{"rel", "rel", ""}, hostile, owned);
+        CHECK(neither.home == "/tmp/elsewhere");
+        CHECK(neither.source.starts_with("$HOME and $USER"));
+    }
+    SECTION("a uid no database knows: $HOME, once the uid is found to own it, and $USER") {
+        const HostUser who =
+            choose_host_user(5000, std::nullopt, std::nullopt, {{"HOME", "/srv/u//x/"}, {"USER", "u.x-1_"}}, owned);
+        CHECK(who.user == "u.x-1_");
+        CHECK(who.home == "/srv/u/x");
+        CHECK(who.source.starts_with("$HOME and $USER"));
+        CHECK(asked == std::vector<std::string>{"/srv/u/x"});
+    }
+    SECTION("a $USER that is no login name gives way to the uid") {
+        for (const char* user :
+             {"", "a:b", "a\nroot::0:0::/:/bin/sh", "-rf", "a b", "/etc", "0123456789012345678901234567890123"}) {
+            const HostUser who =
+                choose_host_user(5000, std::nullopt, std::nullopt, {{"HOME", "/srv/u"}, {"USER", user}}, owned);
+            CHECK(who.user == "5000");
+        }
+        const HostUser unset = choose_host_user(5000, std::nullopt, std::nullopt, {{"HOME", "/srv/u"}}, owned);
+        CHECK(unset.user == "5000");
+    }
+}
+
+TEST_CASE("choose_host_user refuses a $HOME it cannot trust, with a one-line error") {
+    auto owned = [](const std::string& path) { return path == "/srv/mine"; };
+    struct Case {
+        std::map<std::string, std::string> env;
+        const char* says;
+    };
+    const Case cases[] = {
+        {{}, "$HOME is not set"},
+        {{{"HOME", ""}}, "$HOME is not set"},
+        {{{"HOME", "relative/home"}}, "not an absolute path"},
+        {{{"HOME", "/srv/mine/../theirs"}}, "not an absolute path"},
+        {{{"HOME", "/"}}, "$HOME is /"},
+        {{{"HOME", "//"}}, "$HOME is /"},
+        {{{"HOME", "/srv/a:b"}}, "holds a ':'"},
+        {{{"HOME", "/srv/mine\n"}}, "not an absolute path"},
+        {{{"HOME", "/srv/theirs"}}, "is not a directory of uid 5000"},
+    };
+    for (const Case& c : cases) {
+        try {
+            (void)choose_host_user(5000, std::nullopt, std::nullopt, c.env, owned);
+            FAIL("accepted HOME=" << (c.env.count("HOME") ? c.env.at("HOME") : "(unset)"));
+        } catch (const sbx::Error& e) {
+            const std::string what = e.what();
+            CHECK(e.kind() == sbx::ErrorKind::Setup);
+            CHECK(what.find(c.says) != std::string::npos);
+            CHECK(what.find("set HOME to your home folder") != std::string::npos);
+            CHECK(what.find('\n') == std::string::npos);
+        }
+    }
+    // The control: the one owned directory is accepted.
+    CHECK(choose_host_user(5000, std::nullopt, std::nullopt, {{"HOME", "/srv/mine"}}, owned).home == "/srv/mine");
 }

@@ -266,10 +266,12 @@ WANT_ENV=$( { printf '%s\n' HOME LOGNAME PATH SHELL USER
 check_eq "the environment is exactly the profile's variables plus the kept host ones" \
     "$WANT_ENV" "$(tr ' ' '\n' <<<"$OUT" | LC_ALL=C sort -u | tr '\n' ' ')"
 
-# Who you are comes from /etc/passwd, which sbx reads itself (no NSS):
-# your entry there wins over $HOME and $USER, and a uid it does not list
-# (an LDAP or sssd user) gets $HOME and $USER. Such a uid is made here with
-# a user namespace around sbx (unshare --map-user).
+# Who you are comes from /etc/passwd, which sbx reads itself: your entry
+# there wins over $HOME and $USER; a uid it does not list is looked up in
+# NSS (tests/escape/home.sh), and a uid no database knows gets $USER and
+# $HOME, when $HOME is a directory of its own. Such a uid is made here with
+# a user namespace around sbx (unshare --map-user), in which the test
+# user's files are the uid's.
 ME=$(id -un) PW_HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
 HOME=/tmp/sbx-it-elsewhere USER=sbx-it-other run_sbx -- sh -c 'echo "$HOME $USER"; id -un'
 check_eq "your /etc/passwd entry names you and your home, whatever \$HOME and \$USER say" \
@@ -282,10 +284,11 @@ elif ! unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" true 2>/dev/nul
     # A host fact: the host's unshare(1) (util-linux < 2.38) cannot map the uid.
     host_skip "a uid /etc/passwd does not list gets \$HOME and \$USER" "unshare --map-user cannot make uid $GHOST_ID here"
 else
-    HOME=/tmp/sbx-it-ghost USER=sbx-it-ghost run_sbx_via unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" \
+    mkdir -p "$WORK/ghost-home"
+    HOME=$WORK/ghost-home USER=sbx-it-ghost run_sbx_via unshare -U --map-user="$GHOST_ID" --map-group="$GHOST_ID" \
         -- -- sh -c 'echo "$HOME $USER"; id -un; pwd'
     check_eq "a uid /etc/passwd does not list gets \$HOME and \$USER (its name and home inside)" \
-        "/tmp/sbx-it-ghost sbx-it-ghost"$'\n'"sbx-it-ghost"$'\n'"/tmp/sbx-it-ghost" "$OUT"
+        "$WORK/ghost-home sbx-it-ghost"$'\n'"sbx-it-ghost"$'\n'"$WORK/ghost-home" "$OUT"
 fi
 
 check_eq "sanity: fd 7 is open in a probe started on the host with 7</etc/hostname" open \

@@ -216,13 +216,15 @@ check_eq "the persistent home was created private (0700)" 700 "$(stat -c %a "$RB
 # What a launch loads (bench/RESULTS.md): every shared library costs each
 # launch its mapping and relocations (libm, for one llround, cost ~0.5 ms),
 # and the two resident supervisors are static where musl is installed.
-# sbx is a static PIE by default (meson option `static`), else it may load
-# the C library only. PIE either way: ASLR is not traded for speed.
+# By default (meson option `static`) sbx loads the C library, libcap and
+# libseccomp, and nothing else (libstdc++ and libgcc are linked in); with
+# -Dstatic=true it is a static PIE. PIE either way: ASLR is not traded for
+# speed.
 # ---------------------------------------------------------------------------
 NEEDED=$(readelf -d "$SBX" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort | tr '\n' ' ')
 if readelf -l "$SBX" | grep -q 'program interpreter'; then
-    check_match "sbx (linked with -Dstatic=false) loads no shared library but the C library: $NEEDED" \
-        '^(ld-linux[^ ]* )?libc\.so\.6 $' "$NEEDED"
+    check_match "sbx (linked shared) loads no shared library but the C library, libcap and libseccomp: $NEEDED" \
+        '^(ld-linux[^ ]* )?libc\.so\.6 libcap\.so\.2 libseccomp\.so\.2 $' "$NEEDED"
 else
     check_eq "sbx is static: no program interpreter and no shared library to load" "" "$NEEDED"
 fi

@@ -110,7 +110,7 @@ Outcome supervise(const Supervision& what) {
     c.forward_terminal_signals = what.forward_terminal_signals ? 1 : 0;
     c.timeout_s = what.timeout;
     c.kill_after_s = what.kill_after;
-    c.return_after_ms = what.return_after_ms;
+    c.return_when_io_done = what.return_when_io_done ? 1 : 0;
     c.io = what.io.empty() ? nullptr : &io;
     c.trace = spdlog::should_log(spdlog::level::debug) ? &trace : nullptr;
     sbx_outcome outcome{};

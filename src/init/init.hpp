@@ -45,16 +45,16 @@ struct Supervision {
     uint64_t timeout = 0;
     uint64_t kill_after = 0;
     std::vector<Io*> io;
-    uint64_t return_after_ms = 0;
+    bool return_when_io_done = false;
 };
 
 struct Outcome {
     int status = 0;          // as a shell reports it: the code, or 128+N for signal N
     bool timed_out = false;  // the timeout fired (status is then whatever the child did)
-    bool running = false;    // returned after return_after_ms; the child was not reaped
+    bool running = false;    // returned when the I/O was done; the child was not reaped
 };
 
-// Waits until `child` exits (or return_after_ms pass and no I/O is left).
+// Waits until `child` exits (or, with return_when_io_done, until no I/O is left).
 // Forwarded signals that arrive meanwhile are sent to it. Throws what an
 // Io threw, or sbx::Error when a system call of the loop fails.
 Outcome supervise(const Supervision& what);

@@ -36,12 +36,6 @@ static int shell_status(int status) {
     return 255;
 }
 
-static uint64_t now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Reaps every child that has exited; returns 1 once `child` has (its status
  * in outcome), 0 while it runs, and 1 with SBX_SYSCALL_FAILED when waitpid
  * fails (ECHILD: the child is not ours). */
@@ -136,8 +130,6 @@ void sbx_supervise(const struct sbx_supervision* what, struct sbx_outcome* outco
             goto out;
         }
     }
-    const uint64_t deadline = what->return_after_ms > 0 ? now_ms() + what->return_after_ms : 0;
-
     for (;;) {
         /* Reap before waiting: SIGCHLDs coalesce, and the child may be gone
          * before the first poll. */
@@ -151,16 +143,11 @@ void sbx_supervise(const struct sbx_supervision* what, struct sbx_outcome* outco
             outcome->end = SBX_IO_FAILED;
             break;
         }
-        int wait_ms = -1;
-        if (deadline > 0) {
-            const uint64_t now = now_ms();
-            if (now >= deadline && n_io == 0) {
-                outcome->end = SBX_STILL_RUNNING;
-                break;
-            }
-            if (now < deadline) wait_ms = (int)(deadline - now);
+        if (what->return_when_io_done && n_io == 0) {
+            outcome->end = SBX_STILL_RUNNING;
+            break;
         }
-        if (poll(fds, (nfds_t)(2 + n_io), wait_ms) < 0) {
+        if (poll(fds, (nfds_t)(2 + n_io), -1) < 0) {
             if (errno == EINTR) continue;
             failed(outcome, "poll");
             break;

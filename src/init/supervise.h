@@ -50,10 +50,11 @@ struct sbx_supervision {
      * child, SIGKILL `kill_after_s` seconds later. */
     uint64_t timeout_s;
     uint64_t kill_after_s;
-    /* Above 0: return SBX_STILL_RUNNING once this many milliseconds have
-     * passed and the I/O polls nothing any more, so that the caller can hand
-     * the child over to another supervisor. */
-    uint64_t return_after_ms;
+    /* Not 0: return SBX_STILL_RUNNING as soon as the I/O polls nothing any
+     * more (the launcher's setup handshake is over) and the child still
+     * runs, so that the caller can hand the child over to another
+     * supervisor. */
+    int return_when_io_done;
     const struct sbx_io* io; /* NULL: none; also gets SIGWINCH and SIGCONT */
     /* Called with each step worth a --verbose line; NULL: silent. */
     void (*trace)(void* ctx, const char* line);
@@ -62,7 +63,7 @@ struct sbx_supervision {
 
 enum sbx_end {
     SBX_CHILD_EXITED,   /* status is the child's */
-    SBX_STILL_RUNNING,  /* return_after_ms passed; the child was not reaped */
+    SBX_STILL_RUNNING,  /* return_when_io_done: the child was not reaped */
     SBX_IO_FAILED,      /* an I/O callback returned -1 */
     SBX_SYSCALL_FAILED  /* failed_call failed with `error` */
 };

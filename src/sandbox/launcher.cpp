@@ -26,9 +26,8 @@
 // is ever executed (fail closed).
 //
 // Once the target runs, both resident processes are the small supervisor
-// (src/init): PID 1 right away, the launcher only if the sandbox is still
-// running after kHandOverMs, so that a short sandbox does not pay for an
-// exec that competes with its target for the CPU.
+// (src/init): PID 1 right away, the launcher as soon as the handshake is
+// over (unless it proxies a pty, keeps a timeout or removes a cgroup).
 #include "sandbox/launcher.hpp"
 
 #include <fcntl.h>
@@ -61,9 +60,6 @@ constexpr int kSetupFailed = 125;
 constexpr int kCannotExecute = 126;
 constexpr int kNotFound = 127;
 constexpr int kTimedOut = 124;  // like timeout(1)
-// How long the launcher supervises in-process before it execs the small
-// supervisor (sbx-supervise) to give back its memory.
-constexpr uint64_t kHandOverMs = 50;
 unsigned long clone_flags(const core::NamespacePlan& ns) {
     unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS;
     if (ns.pid) flags |= CLONE_NEWPID;
@@ -327,32 +323,29 @@ int run(const core::SandboxPlan& plan) {
     // Nothing left for this process to do once the target runs but to wait
     // and forward signals, unless it proxies a pty, keeps a timeout or must
     // remove a cgroup: then it becomes the small supervisor.
-    if (!plan.terminal.pty && plan.timeout == 0 && !cgroup) {
-        // Supervise here first: most short sandboxes are over within
-        // kHandOverMs, and the exec would then only have competed with the
-        // target for the CPU (~1 ms per launch, bench/RESULTS.md). One still
-        // running (the handshake over) is handed over to the small
-        // supervisor. Signals arriving during the exec stay pending (blocked)
-        // and reach it.
-        supervision.return_after_ms = kHandOverMs;
-        const init::Outcome early = init::supervise(supervision);
-        if (!early.running) {
-            if (!handshake.failure().empty()) {
-                spdlog::error("{}", handshake.failure());
-                return handshake.failure_status();
-            }
-            return early.status;
-        }
-        spdlog::debug("the sandbox still runs after {} ms: exec sbx-supervise", kHandOverMs);
-        const int err = exec_monitor(supervisor.get(), static_cast<pid_t>(pid), plan.new_session);
-        // The file was opened a moment ago; whatever made the exec fail, this
-        // loop does the same work.
-        spdlog::warn("cannot execute sbx-supervise ({}); supervising in sbx itself", std::strerror(err));
-        supervision.return_after_ms = 0;
-    }
-
     init::Outcome outcome;
-    {
+    bool over = false;
+    if (!plan.terminal.pty && plan.timeout == 0 && !cgroup) {
+        // Supervise here until the handshake is over, then become the small
+        // supervisor. (Until 2026-11 this waited 50 ms first, so that a short
+        // sandbox never paid for the exec; with sbx-supervise a static musl
+        // program that exec costs ~75 us of CPU and no measurable launch
+        // time, bench/RESULTS.md, so the simpler rule won.) Signals arriving
+        // during the exec stay pending (blocked) and reach it. A sandbox
+        // whose setup failed stays here: the failure is ours to print.
+        supervision.return_when_io_done = true;
+        outcome = init::supervise(supervision);
+        supervision.return_when_io_done = false;
+        over = !outcome.running;
+        if (!over && handshake.failure().empty()) {
+            spdlog::debug("the sandbox runs: exec sbx-supervise");
+            const int err = exec_monitor(supervisor.get(), static_cast<pid_t>(pid), plan.new_session);
+            // The file was opened a moment ago; whatever made the exec fail,
+            // this loop does the same work.
+            spdlog::warn("cannot execute sbx-supervise ({}); supervising in sbx itself", std::strerror(err));
+        }
+    }
+    if (!over) {
         std::unique_ptr<PtyProxy> proxy;
         if (plan.terminal.pty) {
             // A caller's stdout that goes away must not kill us with the

@@ -213,6 +213,23 @@ class Bench:
         self.pair("include3", ["--profile", top])
         for name in self.specs:
             self.check(name)
+        self.check_cpu_accounting()
+
+    def check_cpu_accounting(self):
+        """The CPU time of a launch must include processes its launcher
+        leaves behind (bubblewrap's PID 1 is one): the same busy loop, run
+        once in the launched shell and once in a child it orphans, must
+        count alike. wait4's rusage alone would see ~0 for the orphan."""
+        loop = "i=0; while [ $i -lt 10000 ]; do i=$((i+1)); done"
+        self.specs["cpu-direct"] = self.write_spec("cpu-direct", ["sh", "-c", loop])
+        self.specs["cpu-orphan"] = self.write_spec("cpu-orphan", ["sh", "-c", f"({loop}) & exit 0"])
+        rows = self.drive("rounds", 3, 1, ["cpu-direct", "cpu-orphan"])
+        direct = quantile([r[0][2] for r in rows], 0.5)
+        orphan = quantile([r[1][2] for r in rows], 0.5)
+        if not direct or orphan < 0.7 * direct:
+            sys.exit(f"bench: the driver misses CPU time of orphaned processes ({orphan:.1f} ms counted of "
+                     f"{direct:.1f} ms); CPU ratios would be wrong")
+        del self.specs["cpu-direct"], self.specs["cpu-orphan"]
 
     def case_launch(self):
         names = ["sbx:default", "bwrap:default", "sbx:share-net", "bwrap:share-net", "true", "unshare"]

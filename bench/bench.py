@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""bench.py — sbx against bubblewrap: launch time, bind scaling, concurrency,
-include cost, the kernel's floor and resident memory. Started by bench/run,
+"""bench.py — sbx against bubblewrap: launch time, CPU time per launch, bind
+scaling, concurrency, include cost, the kernel's floor and resident memory. Started by bench/run,
 which builds the tools and stages them; see bench/README section in README.md.
 
 Every comparison runs interleaved in one go (sbx, bwrap, sbx, bwrap, ...) by
 the C driver (sbx-bench-driver), so a machine that drifts affects both
-alike; ratios are the median of the per-round ratios sbx / bwrap.
+alike; ratios are the median of the per-round ratios sbx / bwrap. CPU time
+is user + system time of a launch's whole process tree (see driver.c), for
+the same launches as the wall-clock times.
 bubblewrap's arguments come from `sbx --print-bwrap-args` on the same
 profile and options, so the two sandboxes cannot drift apart.
 """
@@ -39,8 +41,8 @@ def quantile(values, q):
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
-def summary(values_ms):
-    return {
+def summary(values_ms, cpu_ms=None):
+    out = {
         "n": len(values_ms),
         "median_ms": quantile(values_ms, 0.5),
         "p25_ms": quantile(values_ms, 0.25),
@@ -48,6 +50,10 @@ def summary(values_ms):
         "min_ms": min(values_ms) if values_ms else None,
         "p90_ms": quantile(values_ms, 0.9),
     }
+    if cpu_ms is not None:  # user + system time of the launch's process tree
+        out.update({"cpu_median_ms": quantile(cpu_ms, 0.5), "cpu_p25_ms": quantile(cpu_ms, 0.25),
+                    "cpu_p75_ms": quantile(cpu_ms, 0.75)})
+    return out
 
 
 def ratio_summary(a, b):
@@ -160,19 +166,20 @@ class Bench:
             sys.exit(f"bench: driver failed: {out.stderr.strip()}")
         if out.stderr.strip():
             log("  (stderr of the launches) " + out.stderr.strip().replace("\n", "\n  ")[:2000])
-        rows = []
+        rows = []  # per round, per command: (wall ms, status or failures, CPU ms)
         for line in out.stdout.splitlines():
-            rows.append([(int(t) / 1e6, int(s)) for t, s in (w.split(":") for w in line.split())])
+            rows.append([(int(t) / 1e6, int(s), int(c) / 1e3) for t, s, c in (w.split(":") for w in line.split())])
         return rows
 
     def rounds(self, names, n, warmup):
         rows = self.drive("rounds", max(1, int(n * self.scale)), warmup, names)
         times = {name: [r[i][0] for r in rows] for i, name in enumerate(names)}
         fails = {name: sum(1 for r in rows if r[i][1] != 0) for i, name in enumerate(names)}
+        cpu = {name: [r[i][2] for r in rows] for i, name in enumerate(names)}
         for name, count in fails.items():
             if count:
                 self.failures.append(f"{name}: {count} launches failed")
-        return times, fails
+        return times, fails, cpu
 
     def check(self, name):
         """One launch must succeed before it is timed."""
@@ -206,15 +213,36 @@ class Bench:
         self.pair("include3", ["--profile", top])
         for name in self.specs:
             self.check(name)
+        self.check_cpu_accounting()
+
+    def check_cpu_accounting(self):
+        """The CPU time of a launch must include processes its launcher
+        leaves behind (bubblewrap's PID 1 is one): the same busy loop, run
+        once in the launched shell and once in a child it orphans, must
+        count alike. wait4's rusage alone would see ~0 for the orphan."""
+        loop = "i=0; while [ $i -lt 10000 ]; do i=$((i+1)); done"
+        self.specs["cpu-direct"] = self.write_spec("cpu-direct", ["sh", "-c", loop])
+        self.specs["cpu-orphan"] = self.write_spec("cpu-orphan", ["sh", "-c", f"({loop}) & exit 0"])
+        rows = self.drive("rounds", 3, 1, ["cpu-direct", "cpu-orphan"])
+        direct = quantile([r[0][2] for r in rows], 0.5)
+        orphan = quantile([r[1][2] for r in rows], 0.5)
+        if not direct or orphan < 0.7 * direct:
+            sys.exit(f"bench: the driver misses CPU time of orphaned processes ({orphan:.1f} ms counted of "
+                     f"{direct:.1f} ms); CPU ratios would be wrong")
+        del self.specs["cpu-direct"], self.specs["cpu-orphan"]
 
     def case_launch(self):
         names = ["sbx:default", "bwrap:default", "sbx:share-net", "bwrap:share-net", "true", "unshare"]
-        times, fails = self.rounds(names, 250, 20)
+        times, fails, cpu = self.rounds(names, 250, 20)
         return {
-            "commands": {n: dict(summary(times[n]), failures=fails[n]) for n in names},
+            "commands": {n: dict(summary(times[n], cpu[n]), failures=fails[n]) for n in names},
             "ratios": {
                 "net unshared": ratio_summary(times["sbx:default"], times["bwrap:default"]),
                 "net shared": ratio_summary(times["sbx:share-net"], times["bwrap:share-net"]),
+            },
+            "cpu_ratios": {
+                "net unshared": ratio_summary(cpu["sbx:default"], cpu["bwrap:default"]),
+                "net shared": ratio_summary(cpu["sbx:share-net"], cpu["bwrap:share-net"]),
             },
         }
 
@@ -231,10 +259,10 @@ class Bench:
         medians = {t: {} for t in tools}
         for n in counts:
             names = ["sbx:default", "bwrap:default", f"sbx:binds{n}", f"bwrap:binds{n}"]
-            times, fails = self.rounds(names, reps[n], 2)
+            times, fails, cpu = self.rounds(names, reps[n], 2)
             for tool in tools:
                 name = f"{tool}:binds{n}"
-                result["commands"][name] = dict(summary(times[name]), failures=fails[name])
+                result["commands"][name] = dict(summary(times[name], cpu[name]), failures=fails[name])
                 medians[tool][n] = result["commands"][name]
                 zero[tool] += times[f"{tool}:default"]
                 added = [b - a for a, b in zip(times[f"{tool}:default"], times[name])]
@@ -265,21 +293,25 @@ class Bench:
         out = {"sandboxes_per_batch": k, "commands": {}}
         for i, name in enumerate(names):
             walls = [r[i][0] for r in rows[1:]]
+            per_launch_cpu = [r[i][2] / k for r in rows[1:]]
             failed = sum(r[i][1] for r in rows)
-            out["commands"][name] = dict(summary(walls), failures=failed, launches=k * len(rows))
+            out["commands"][name] = dict(summary(walls, per_launch_cpu), failures=failed, launches=k * len(rows))
             if failed:
                 self.failures.append(f"{name}: {failed} of {k * len(rows)} concurrent launches failed")
         rows = rows[1:]
         out["ratio"] = ratio_summary([r[0][0] for r in rows], [r[1][0] for r in rows])
+        out["cpu_ratio"] = ratio_summary([r[0][2] for r in rows], [r[1][2] for r in rows])
         return out
 
     def case_include(self):
         names = ["sbx:include3", "bwrap:include3", "sbx:default"]
-        times, fails = self.rounds(names, 150, 10)
+        times, fails, cpu = self.rounds(names, 150, 10)
         return {
-            "commands": {n: dict(summary(times[n]), failures=fails[n]) for n in names},
+            "commands": {n: dict(summary(times[n], cpu[n]), failures=fails[n]) for n in names},
             "ratios": {"sbx / bwrap": ratio_summary(times["sbx:include3"], times["bwrap:include3"]),
                        "sbx include3 / sbx default": ratio_summary(times["sbx:include3"], times["sbx:default"])},
+            "cpu_ratios": {"sbx / bwrap": ratio_summary(cpu["sbx:include3"], cpu["bwrap:include3"]),
+                           "sbx include3 / sbx default": ratio_summary(cpu["sbx:include3"], cpu["sbx:default"])},
         }
 
     # ------------------------------------------------------------ memory
@@ -412,6 +444,10 @@ def fmt_ms(s):
     return f"{s['median_ms']:8.2f}  {s['p25_ms']:7.2f}-{s['p75_ms']:<7.2f}"
 
 
+def fmt_cpu(s):
+    return f"{s['cpu_median_ms']:7.2f}  {s['cpu_p25_ms']:6.2f}-{s['cpu_p75_ms']:<6.2f}"
+
+
 def fmt_ratio(r):
     return f"{r['median']:.3f} ({r['p25']:.3f}-{r['p75']:.3f})"
 
@@ -419,15 +455,17 @@ def fmt_ratio(r):
 def table(res):
     lines = []
     add = lines.append
-    add(f"{'case / command':40} {'median ms':>9}  {'p25-p75 ms':15} {'fail':>4}")
+    add(f"{'case / command':40} {'median ms':>9}  {'p25-p75 ms':15} {'fail':>4}  {'cpu ms':>7}  {'p25-p75':13}")
     def rows(title, cmds):
         add(title)
         for name, s in cmds.items():
-            add(f"  {name:38} {fmt_ms(s)} {s['failures']:4d}")
+            add(f"  {name:38} {fmt_ms(s)} {s['failures']:4d}  {fmt_cpu(s)}")
     c = res["cases"]
-    rows("1. true, default profile (+ 5. floor)", c["launch"]["commands"])
+    rows("1. true, default profile (+ 5. floor); cpu: user+system of the process tree", c["launch"]["commands"])
     for k, r in c["launch"]["ratios"].items():
         add(f"  ratio sbx/bwrap, {k:22} {fmt_ratio(r)}")
+    for k, r in c["launch"]["cpu_ratios"].items():
+        add(f"  cpu ratio sbx/bwrap, {k:18} {fmt_ratio(r)}")
     rows("2. extra read-only binds", c["binds"]["commands"])
     for k, r in c["binds"]["ratios"].items():
         add(f"  ratio sbx/bwrap, {k:22} {fmt_ratio(r)}")
@@ -438,13 +476,16 @@ def table(res):
     add(f"  per-bind ratio sbx/bwrap at N=1000: {b['per_bind_ratio_at_1000']:.3f}; least-squares slope: "
         f"sbx {b['fit']['sbx']['us_per_bind']:.0f} us, bwrap {b['fit']['bwrap']['us_per_bind']:.0f} us")
     cc = c["concurrent"]
-    add(f"3. {cc['sandboxes_per_batch']} concurrent sandboxes, wall time per batch")
+    add(f"3. {cc['sandboxes_per_batch']} concurrent sandboxes, wall time per batch (cpu: per launch)")
     for name, s in cc["commands"].items():
-        add(f"  {name:38} {fmt_ms(s)} {s['failures']:4d}  of {s['launches']}")
+        add(f"  {name:38} {fmt_ms(s)} {s['failures']:4d}  {fmt_cpu(s)}  of {s['launches']}")
     add(f"  ratio sbx/bwrap, {'batch':22} {fmt_ratio(cc['ratio'])}")
+    add(f"  cpu ratio sbx/bwrap, {'batch':18} {fmt_ratio(cc['cpu_ratio'])}")
     rows("4. three levels of include", c["include"]["commands"])
     for k, r in c["include"]["ratios"].items():
         add(f"  ratio {k:32} {fmt_ratio(r)}")
+    for k, r in c["include"]["cpu_ratios"].items():
+        add(f"  cpu ratio {k:28} {fmt_ratio(r)}")
     add("resident memory while the target runs (every process but the target)")
     for name in ("sbx:default", "bwrap:default"):
         m = c["memory"][name]

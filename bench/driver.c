@@ -1,13 +1,30 @@
 // driver.c — the benchmark's stopwatch: launches commands and times each
 // launch with CLOCK_MONOTONIC around fork + exec + wait, interleaving the
-// commands so that a machine slowing down affects every one alike.
+// commands so that a machine slowing down affects every one alike. It also
+// measures the CPU time of each launch: user + system time of the whole
+// process tree.
 //
 //   sbx-bench-driver rounds N WARMUP SPEC...   N rounds, each runs every SPEC
 //                                              once, in order; one line per
-//                                              round: "NS:STATUS NS:STATUS ..."
+//                                              round: "NS:STATUS:CPUUS ..."
 //   sbx-bench-driver batch K N SPEC...         N rounds; per SPEC, K copies
 //                                              launched at once, the time until
-//                                              the last exits: "NS:FAILED ..."
+//                                              the last exits, how many failed
+//                                              and the CPU time of all K:
+//                                              "NS:FAILED:CPUUS ..."
+//
+// CPU time: the driver is a child subreaper (PR_SET_CHILD_SUBREAPER), and
+// after a launch's command has exited (the wall clock stops there) it reaps
+// every other process of the tree before the next launch; the CPU time is
+// the growth of getrusage(RUSAGE_CHILDREN) across the launch, which holds
+// the time of every reaped child and of everything they reaped in turn.
+// Without the subreaper the tree would not all count: bubblewrap's
+// launcher exits on its PID 1's exit code (read from an eventfd) without
+// reaping that PID 1, which is then reaped by the system's init, and half of
+// bubblewrap's CPU time went missing from wait4's rusage. Draining also
+// keeps one launch's teardown from overlapping the next one's stopwatch.
+// Work a launch causes in kernel threads (namespace teardown done later by
+// a kworker, for instance) is in no process's time and is not counted.
 //
 // A SPEC file holds NUL-separated words: "fd", N, PATH (open PATH read-only
 // as descriptor N in the child; repeatable), then "argv" and the command.
@@ -21,6 +38,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -141,13 +160,34 @@ static int wait_for(pid_t pid) {
     return shell_status(status);
 }
 
+// Reaps every child left: processes of the last launch that their parents
+// left behind (orphans come to the subreaper).
+static void reap_orphans(void) {
+    while (waitpid(-1, NULL, 0) >= 0 || errno == EINTR) {
+    }
+    if (errno != ECHILD) die("waitpid");
+}
+
+// User + system time, in microseconds, of every reaped descendant so far.
+static uint64_t children_cpu_us(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) != 0) die("getrusage");
+    return (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
+           (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
+}
+
 static void rounds(long n, long warmup, int nspecs, const struct Spec* specs) {
     for (long r = 0; r < warmup + n; r++) {
         for (int s = 0; s < nspecs; s++) {
+            uint64_t cpu0 = children_cpu_us();
             uint64_t t0 = now_ns();
             int status = wait_for(launch(&specs[s]));
             uint64_t t1 = now_ns();
-            if (r >= warmup) printf("%s%llu:%d", s ? " " : "", (unsigned long long)(t1 - t0), status);
+            reap_orphans();
+            uint64_t cpu = children_cpu_us() - cpu0;
+            if (r >= warmup)
+                printf("%s%llu:%d:%llu", s ? " " : "", (unsigned long long)(t1 - t0), status,
+                       (unsigned long long)cpu);
         }
         if (r >= warmup) {
             printf("\n");
@@ -161,12 +201,16 @@ static void batch(long k, long n, int nspecs, const struct Spec* specs) {
     if (k > kMaxBatch) usage();
     for (long r = 0; r < n; r++) {
         for (int s = 0; s < nspecs; s++) {
+            uint64_t cpu0 = children_cpu_us();
             uint64_t t0 = now_ns();
             for (long i = 0; i < k; i++) pids[i] = launch(&specs[s]);
             int failed = 0;
             for (long i = 0; i < k; i++) failed += wait_for(pids[i]) != 0;
             uint64_t t1 = now_ns();
-            printf("%s%llu:%d", s ? " " : "", (unsigned long long)(t1 - t0), failed);
+            reap_orphans();
+            uint64_t cpu = children_cpu_us() - cpu0;
+            printf("%s%llu:%d:%llu", s ? " " : "", (unsigned long long)(t1 - t0), failed,
+                   (unsigned long long)cpu);
         }
         printf("\n");
         fflush(stdout);
@@ -177,6 +221,9 @@ int main(int argc, char** argv) {
     if (argc < 5) usage();
     int nspecs = argc - 4;
     if (nspecs > kMaxSpecs) usage();
+    // Orphans of a launch come to the driver, which reaps them: their CPU
+    // time then counts (see the top of the file).
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die("prctl(PR_SET_CHILD_SUBREAPER)");
     static struct Spec specs[kMaxSpecs];
     for (int i = 0; i < nspecs; i++) load_spec(argv[4 + i], &specs[i]);
     long a = number(argv[2]), b = number(argv[3]);

@@ -8,24 +8,24 @@
 
 #include <climits>
 #include <cstdio>
-#include <vector>
 
 namespace sbx::core {
 
 namespace {
 
-// The non-empty components other than ".", in order.
-std::vector<std::string_view> components(std::string_view path) {
-    std::vector<std::string_view> parts;
-    size_t pos = 0;
+// The non-empty components other than ".", in order, one by one: `pos`
+// starts at 0; an empty view means there are no more. Without a vector of
+// parts, because these run for every path of every launch (sorting the
+// mounts asks for each destination's depth again and again).
+std::string_view next_component(std::string_view path, size_t& pos) {
     while (pos < path.size()) {
         size_t end = path.find('/', pos);
         if (end == std::string_view::npos) end = path.size();
         std::string_view part = path.substr(pos, end - pos);
-        if (!part.empty() && part != ".") parts.push_back(part);
         pos = end + 1;
+        if (!part.empty() && part != ".") return part;
     }
-    return parts;
+    return {};
 }
 
 void set_why(std::string* why, const char* text) {
@@ -57,7 +57,9 @@ std::string normalize_absolute(std::string_view path, std::string* why) {
         return {};
     }
     std::string result;
-    for (std::string_view part : components(path)) {
+    result.reserve(path.size());
+    size_t pos = 0;
+    for (std::string_view part; !(part = next_component(path, pos)).empty();) {
         if (part == "..") {
             set_why(why, "contains a \"..\" component");
             return {};
@@ -76,7 +78,9 @@ std::string normalize_absolute(std::string_view path, std::string* why) {
 
 std::string tidy_host_path(std::string_view path) {
     std::string result;
-    for (std::string_view part : components(path)) {
+    result.reserve(path.size());
+    size_t pos = 0;
+    for (std::string_view part; !(part = next_component(path, pos)).empty();) {
         if (!result.empty() || path.front() == '/') result += '/';
         result += part;
     }
@@ -100,7 +104,11 @@ bool is_under(std::string_view path, std::string_view dir) {
     return path.size() == dir.size() || path[dir.size()] == '/';
 }
 
-size_t path_depth(std::string_view normalised) { return components(normalised).size(); }
+size_t path_depth(std::string_view normalised) {
+    size_t depth = 0, pos = 0;
+    while (!next_component(normalised, pos).empty()) ++depth;
+    return depth;
+}
 
 std::string parent_path(std::string_view normalised) {
     size_t slash = normalised.rfind('/');

@@ -68,12 +68,12 @@ int main(int argc, char** argv) {
         // The cgroup limits are placed for a launch and --dry-run only: the
         // other modes print what does not depend on them (bwrap has no
         // cgroup limits), and a `required` limit must not make them fail.
-        const bool launched = !options.print_bwrap_args && options.export_seccomp.empty();
+        const bool place_cgroup = !options.print_bwrap_args && options.export_seccomp.empty();
         const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
             sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,
              [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); },
-             launched ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{}});
+             place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{}});
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");

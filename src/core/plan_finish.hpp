@@ -28,7 +28,7 @@ struct HostQueries {
     // plan is never launched (--print-bwrap-args, --export-seccomp, unit
     // tests): the cgroup limits then stay undecided, which the launch
     // refuses.
-    CgroupQueries cgroup;
+    CgroupQueries cgroup = {};
 };
 
 // The steps between build_plan and the launch, in their one order:

@@ -265,8 +265,7 @@ TEST_CASE("place_cgroup: a plan placed again starts afresh") {
 TEST_CASE("finish_plan places the cgroup limits, and describe() shows the decision") {
     const HostFacts host = test::sample_host();
     auto finished = [&](const std::string& toml, FakeCgroups* cgroups) {
-        const Profile profile =
-            load_profile_text("[namespaces]\nnet = true\n" + toml, "/p/test.toml", host, test::no_files());
+        const Profile profile = load_profile_text(toml, "/p/test.toml", host, test::no_files());
         HostQueries q;
         q.real_path = [](const std::string& p) -> std::optional<std::string> { return p; };
         q.list_dir = [](const std::string&) { return std::optional<std::vector<DirEntry>>{}; };

@@ -18,6 +18,7 @@
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
+#include "sys/cgroup_probe.hpp"
 #include "sys/host_facts.hpp"
 #include "sys/host_scan.hpp"
 #include "sys/syscalls.hpp"
@@ -64,10 +65,15 @@ int main(int argc, char** argv) {
             if (fresh) it->second = sbx::sys::real_path(host_path);
             return it->second;
         };
+        // The cgroup limits are placed for a launch and --dry-run only: the
+        // other modes print what does not depend on them (bwrap has no
+        // cgroup limits), and a `required` limit must not make them fail.
+        const bool place_cgroup = !options.print_bwrap_args && options.export_seccomp.empty();
         const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
             sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,
-             [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); }});
+             [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); },
+             place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{}});
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");

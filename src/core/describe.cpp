@@ -122,7 +122,18 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
         if (plan.cgroup.memory) out << " memory.max=" << *plan.cgroup.memory;
         if (plan.cgroup.pids) out << " pids.max=" << *plan.cgroup.pids;
         if (plan.cgroup.cpus) out << " cpus=" << *plan.cgroup.cpus;
-        out << (plan.cgroup.required ? " (required)" : " (when a delegated cgroup is available)") << "\n";
+        out << (plan.cgroup.required ? " (required)" : "");
+        if (!plan.cgroup.parent.empty()) {
+            out << " under " << plan.cgroup.parent << " (a new sbx-PID";
+            for (size_t i = 0; i < plan.cgroup.enable.size(); ++i)
+                out << (i == 0 ? "; first " : " ") << '+' << plan.cgroup.enable[i];
+            if (!plan.cgroup.enable.empty()) out << " in its cgroup.subtree_control";
+            out << ")\n";
+        } else if (!plan.cgroup.skip_reason.empty()) {
+            out << " (not applied)\ncgroup limits skipped: " << plan.cgroup.skip_reason << "\n";
+        } else {
+            out << " (not placed: the launch refuses it)\n";
+        }
     }
     out << "terminal    " << plan.terminal.why << "\n";
     if (!plan.protected_paths.empty()) {

@@ -102,6 +102,11 @@ struct CgroupPlan {
     std::optional<uint64_t> pids;    // pids.max
     std::optional<double> cpus;      // cpu.max = cpus * period
     bool required = false;           // fail closed without a delegated cgroup
+    // Decided by finish_plan (core/cgroup_placement.hpp) from the host's
+    // cgroup v2 hierarchy when a limit is set; the launch only executes it.
+    std::string parent;               // the cgroup folder the launch creates sbx-<pid> in
+    std::vector<std::string> enable;  // controllers enabled first in parent's cgroup.subtree_control
+    std::string skip_reason;          // no parent, not required: "no delegated cgroup v2: ..." (warned at launch)
     bool any() const { return memory || pids || cpus; }
 };
 

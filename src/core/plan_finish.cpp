@@ -101,6 +101,9 @@ SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const Ho
     derive_landlock_rules(plan, landlock, query.list_dir);
     protect_own_folders(plan, query.real_path, query.can_create);
     add_implied_mounts(plan);
+    // Last: the read-only looks at /sys/fs/cgroup come after every check
+    // that can refuse the profile.
+    if (query.cgroup) place_cgroup(plan.cgroup, host.uid, query.cgroup);
     return plan;
 }
 

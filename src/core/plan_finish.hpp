@@ -1,10 +1,12 @@
 // plan_finish.hpp — build_plan's SandboxPlan -> the final plan: every
 // decision that needs to look at the host (real paths of the bind sources,
-// listings for Landlock, whether a folder can be created) made in one pure
-// step, through injected queries, before anything is changed on the host.
+// listings for Landlock, whether a folder can be created, where the
+// sandbox's cgroup goes) made in one pure step, through injected queries,
+// before anything is changed on the host.
 // --dry-run, --print-bwrap-args and the launch all use its result.
 #pragma once
 
+#include "core/cgroup_placement.hpp"
 #include "core/host.hpp"
 #include "core/landlock_policy.hpp"
 #include "core/plan.hpp"
@@ -22,6 +24,11 @@ struct HostQueries {
     // The user's sockets below a `workdir` bind's source (the only scan a
     // plain launch makes); unset in unit tests that need no scan.
     SocketScanner scan_sockets;
+    // The cgroup v2 hierarchy (sys::cgroup_queries). Unset only where the
+    // plan is never launched (--print-bwrap-args, --export-seccomp, unit
+    // tests): the cgroup limits then stay undecided, which the launch
+    // refuses.
+    CgroupQueries cgroup = {};
 };
 
 // The steps between build_plan and the launch, in their one order:
@@ -38,8 +45,11 @@ struct HostQueries {
 //  5. sbx's own folders covered read-only where a writable bind shows them;
 //  6. each `dev` and `proc` op followed by the mounts it is made of (device
 //     nodes, devpts, /dev/shm, symlinks; read-only covers of /proc/sys...),
-//     marked `implied`: the plan lists every mount the launch makes.
-// Throws Usage for a refused or missing bind. Nothing is created: the host
+//     marked `implied`: the plan lists every mount the launch makes;
+//  7. the cgroup limits placed (place_cgroup): the parent folder of the
+//     sandbox's cgroup, or why they are skipped.
+// Throws Usage for a refused or missing bind, Setup for `required` cgroup
+// limits without a delegated cgroup. Nothing is created: the host
 // step (sandbox::prepare_host) creates the `create` sources afterwards and
 // re-verifies them (see there).
 SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const HostFacts& host,

@@ -17,9 +17,14 @@ namespace sbx::sandbox {
 
 class SandboxCgroup {
 public:
-    // nullptr when the plan sets no cgroup limit, or when no delegated
-    // cgroup v2 is available and the plan does not require one (one warning
-    // line "cgroup limits skipped: REASON"). Throws Setup when required.
+    // Executes the plan's decision (core::place_cgroup): enables
+    // plan.enable in plan.parent's cgroup.subtree_control, creates
+    // plan.parent/sbx-<pid> and writes the limits. nullptr when the plan
+    // sets no cgroup limit, or skips them (one warning line "cgroup limits
+    // skipped: REASON"), or when a step fails and the limits are not
+    // required (the same warning with the step's error). Throws Setup when
+    // a step fails and they are required, or when the plan left them
+    // unplaced.
     static std::unique_ptr<SandboxCgroup> create(const core::CgroupPlan& plan);
 
     // Kills what is left in the cgroup (cgroup.kill) and removes it.

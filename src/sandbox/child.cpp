@@ -57,12 +57,11 @@ void close_inherited(std::vector<int> keep) {
 }
 
 // The launcher writes setgroups, gid_map and uid_map from outside (for
-// subordinate id ranges it will run newuidmap there); until then this
-// process is nobody in its namespace and may do nothing else. End of file
-// instead of the answer: the launcher is gone.
+// subordinate id ranges it will run newuidmap there) as soon as clone
+// returns; until it says so this process is nobody in its namespace and
+// may do nothing else. End of file instead: the launcher is gone.
 void await_id_maps(int sync) {
-    spdlog::debug("ask the launcher for the id maps");
-    if (!sys::send_frame(sync, sys::Frame::MapsPlease)) ::_exit(kSetupFailed);
+    spdlog::debug("wait for the launcher to write the id maps");
     const std::optional<sys::SyncMessage> answer = sys::receive_frame(sync);
     if (!answer) ::_exit(kSetupFailed);
     if (answer->kind != sys::Frame::MapsWritten)

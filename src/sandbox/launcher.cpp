@@ -3,7 +3,7 @@
 //   sbx (launcher, on the host)       writes the id maps when asked, supervises,
 //    │                                exits like the target
 //    └─ clone(NEWUSER|NEWNS|...)      a fork-like clone: its own copy of memory
-//       child (the sandbox's PID 1)   asks for the maps, builds the root,
+//       child (the sandbox's PID 1)   waits for the maps, builds the root,
 //       │                             prepares the target's steps, execs sbx-init
 //       └─ clone(VM|VFORK): target    setsid, chdir, limits, caps, no_new_privs,
 //                                     Landlock, seccomp, execve: raw system calls
@@ -18,8 +18,9 @@
 // The sanitizer build runs this same path.
 //
 // The launcher and the sandbox talk over one SOCK_SEQPACKET socket
-// (sys/sync_channel.hpp): the child asks for its id maps, which the launcher
-// writes from outside (where newuidmap will run for subordinate ranges);
+// (sys/sync_channel.hpp): the launcher writes the child's id maps from
+// outside as soon as clone returns (where newuidmap will run for
+// subordinate ranges) and says so, and the child waits for that;
 // any failed step comes back as one frame with the whole message, which the
 // launcher prints; the end of file says that the target's command and
 // sbx-init have both been exec'd. Any failure exits 125 before the target
@@ -35,6 +36,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -127,8 +129,7 @@ void write_id_maps(pid_t pid, const core::SandboxPlan& plan) {
 // the pty proxy, so that signals and the timeout work during setup too.
 class Handshake final : public init::Io {
 public:
-    Handshake(sys::UniqueFd fd, pid_t child, const core::SandboxPlan& plan)
-        : fd_(std::move(fd)), child_(child), plan_(plan) {}
+    Handshake(sys::UniqueFd fd, pid_t child) : fd_(std::move(fd)), child_(child) {}
 
     bool open() const { return static_cast<bool>(fd_); }
     // The first failure the sandbox reported (or the launcher met), and the
@@ -168,14 +169,6 @@ private:
 
     void on(const sys::SyncMessage& message) {
         switch (message.kind) {
-        case sys::Frame::MapsPlease: try { write_id_maps(child_, plan_);
-            } catch (const Error& e) {
-                fail(e.what(), kSetupFailed);
-                return;
-            }
-            if (!sys::send_frame(fd_.get(), sys::Frame::MapsWritten))
-                fail("the sandbox left during setup", kSetupFailed);
-            return;
         case sys::Frame::SetupFailed:
             // The target's steps send the step and errno; the child's setup
             // sends its whole message, errno 0.
@@ -200,7 +193,6 @@ private:
 
     sys::UniqueFd fd_;
     const pid_t child_;
-    const core::SandboxPlan& plan_;
     std::string failure_;
     int failure_status_ = 0;
 };
@@ -312,8 +304,20 @@ int run(const core::SandboxPlan& plan) {
     // is the handshake's.
     sync_theirs.reset();
     pty_theirs.reset();
+    // The child's user namespace exists once clone returns: its maps are
+    // written now, while the child closes what it inherited, and the child
+    // waits for this frame before anything else.
+    try {
+        write_id_maps(static_cast<pid_t>(pid), plan);
+    } catch (const Error&) {
+        ::kill(static_cast<pid_t>(pid), SIGKILL);
+        ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+        throw;
+    }
+    // A child already gone shows in its status, which the loop reaps.
+    sys::send_frame(sync_ours.get(), sys::Frame::MapsWritten);
 
-    Handshake handshake(std::move(sync_ours), static_cast<pid_t>(pid), plan);
+    Handshake handshake(std::move(sync_ours), static_cast<pid_t>(pid));
     init::Supervision supervision;
     supervision.child = static_cast<pid_t>(pid);
     supervision.forward_terminal_signals = plan.new_session || plan.terminal.pty;

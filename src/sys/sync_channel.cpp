@@ -55,7 +55,6 @@ std::optional<SyncMessage> receive_frame(int fd, bool nonblocking, bool* would_b
                     "the sandbox's handshake sent a malformed frame (" + std::to_string(size) + " bytes)", EPROTO);
     SyncMessage message;
     switch (buf[0]) {
-    case static_cast<char>(Frame::MapsPlease):
     case static_cast<char>(Frame::MapsWritten):
     case static_cast<char>(Frame::SetupFailed):
     case static_cast<char>(Frame::ExecFailed): message.kind = static_cast<Frame>(buf[0]); break;

@@ -3,8 +3,10 @@
 // (DESIGN.md; crun's sync socket, nsjail's 'D'/'E' frames).
 //
 //   sandbox's first process                 launcher
-//   MapsPlease  (in its new user ns) ──►    writes setgroups, gid_map, uid_map
-//               ◄── MapsWritten
+//   waits, nobody in its new user ns        writes setgroups, gid_map, uid_map as
+//               ◄── MapsWritten             soon as clone returns (the namespace
+//                                           exists then), while the child closes
+//                                           what it inherited
 //   SetupFailed {errno, message}     ──►    printed by the launcher, status 125
 //   ExecFailed  {errno, message}     ──►    (from the target) 126 or 127
 //   end of file                      ──►    every copy is closed: the sandbox's
@@ -26,7 +28,6 @@
 namespace sbx::sys {
 
 enum class Frame : char {
-    MapsPlease = 'M',
     MapsWritten = 'O',
     SetupFailed = 'E',
     ExecFailed = 'X',

@@ -375,6 +375,17 @@ check_rc "an unknown command exits 127" 127
 check_match "an unknown command: 'sbx: CMD: No such file or directory'" \
     "^sbx: sbx-it-no-such-command: No such file or directory$" "$ERR"
 
+# "exec means success": sbx learns that the command could not be run from
+# the sandbox itself (a frame on the handshake socket), never by guessing
+# from an exit status, so a command that exits 127 or 125 on its own is
+# just a command with that status.
+run_sbx -- sh -c 'exit 127'
+check_rc "a command that exits 127 by itself: status 127" 127
+check_eq "... and sbx reports nothing (no 'not found' guessed from the status)" "" "$ERR"
+run_sbx -- sh -c 'exit 125'
+check_rc "a command that exits 125 by itself: status 125" 125
+check_eq "... and sbx reports no setup failure" "" "$ERR"
+
 # signal_test SIG: sends SIG to sbx once the target (trap-signal) is ready;
 # the target must get it (prints "got ...", exits 42) and sbx must survive
 # it to forward that status.

@@ -6,11 +6,13 @@
 #include "sandbox/child.hpp"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,6 +68,27 @@ void await_id_maps(int sync) {
     if (!answer) ::_exit(kSetupFailed);
     if (answer->kind != sys::Frame::MapsWritten)
         throw Error(ErrorKind::Setup, "the launcher did not write the id maps", EPROTO);
+}
+
+// The target runs before sbx-init has made itself non-dumpable again (an
+// exec makes a process dumpable), and in that window a target of the same
+// uid could ptrace PID 1 or open /proc/1/mem and run code there, outside
+// the target's seccomp filter, no_new_privs and Landlock (found by the
+// attacker review; Landlock's ptrace rule was all that stopped it).
+// Dumpable or not, the kernel lets a process ptrace or open the memory of
+// another in its user namespace only when the other's permitted
+// capabilities are a subset of its own (commoncap), and the target has
+// none: so PID 1 keeps one across the exec, CAP_KILL, raised in the ambient
+// set. A capability inside the sandbox's user namespace only, and the one
+// that sbx-init's work, sending signals, is about.
+void keep_a_capability_across_exec() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    if (::syscall(SYS_capget, &header, data) != 0) sys::throw_errno("capget (init)");
+    data[CAP_KILL / 32].inheritable |= 1U << (CAP_KILL % 32);
+    if (::syscall(SYS_capset, &header, data) != 0) sys::throw_errno("capset CAP_KILL inheritable (init)");
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0) != 0)
+        sys::throw_errno("raise CAP_KILL in the ambient set (init)");
 }
 
 // Becomes sbx-init for `target`; returns (the errno) only if the exec failed.
@@ -133,6 +156,7 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
         if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}; exec sbx-init", target);
         pty.slave.reset();
+        keep_a_capability_across_exec();
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and sbx-init forwards them.
         const int err = exec_init(fds.supervisor, target, plan.new_session);

@@ -2,7 +2,8 @@
 # (issue 9, part 4 and item 5): the cli profile's working directory may not
 # be a folder full of other programs' sockets; sockets inside binds are
 # reported; tmpfs mounts are bounded; and the user's other processes can
-# still ptrace the sandbox (a limit, stated in sbx(1)).
+# still ptrace the sandbox (a limit, stated in sbx(1)); the command cannot
+# take over the sandbox's PID 1.
 # Sourced by tests/integration/run.sh.
 
 SH_HELPER="$(dirname "$PROBE")/sbx-exec-helper"
@@ -205,3 +206,33 @@ else
         ok "$("$SH_HELPER" ptrace "$INIT")"
 fi
 kill -KILL "$BG_PID" 2>/dev/null
+
+# ---------------------------------------------------------------------------
+# The target against the sandbox's PID 1 (attacker review, 2026-11-29): the
+# command starts while PID 1 is still exec'ing sbx-init, and an exec makes
+# a process dumpable until it says otherwise. A target of the same uid that
+# opened /proc/1/mem read-write in that window could run code in PID 1,
+# which has no seccomp filter, no no_new_privs and no Landlock. With Landlock
+# on, its ptrace rule stopped it; with Landlock off (a kernel without it, the
+# default min-abi 0) it worked now and then (1 launch in 6 with the old sbx).
+# PID 1 now keeps one capability the target lacks (CAP_KILL), and the
+# kernel never lets a process open the memory of one with more.
+# ---------------------------------------------------------------------------
+P_NOLL=$(profile noll <<'EOF2'
+include = ["default"]
+[landlock]
+enabled = false
+EOF2
+)
+opened=0
+for i in 1 2 3 4 5 6 7 8; do
+    run_sbx --profile "$P_NOLL" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe proc-mem 1 150
+    case $OUT in opened*) opened=$((opened + 1)) ;; esac
+done
+check_eq "Landlock off: the command never opens /proc/1/mem read-write while PID 1 execs sbx-init (8 launches, 150 ms each)" \
+    0 "$opened"
+run_sbx --profile "$P_NOLL" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe proc-mem self 10
+check_match "control: the same probe opens its own /proc/self/mem read-write" "^opened after" "$OUT"
+run_sbx --profile "$P_NOLL" -- sh -c 'grep ^CapPrm: /proc/1/status /proc/self/status'
+check_match "sbx-init holds CAP_KILL in the sandbox's namespace (and nothing else), the command nothing" \
+    $'^/proc/1/status:CapPrm:\t0000000000000020\n/proc/self/status:CapPrm:\t0000000000000000$' "$OUT"

@@ -531,6 +531,33 @@ static int cmd_environ(void) {
     return 0;
 }
 
+/* proc-mem PID MS: tries to open /proc/PID/mem read-write again and again
+ * for MS milliseconds, from the first instant of the process (run it as the
+ * sandbox's command: PID 1 is then still exec'ing its init). Prints
+ * "opened after N tries" or "denied: ERRNO-TEXT (N tries)". */
+static int cmd_proc_mem(const char* pid, const char* ms) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/mem", pid);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long tries = 0;
+    int err = 0;
+    for (;;) {
+        ++tries;
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd >= 0) {
+            close(fd);
+            printf("opened after %ld tries\n", tries);
+            return 0;
+        }
+        err = errno;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= atol(ms)) break;
+    }
+    printf("denied: %s (%ld tries)\n", strerror(err), tries);
+    return 0;
+}
+
 static int cmd_fd_open(const char* num) {
     long fd;
     if (parse_long(num, &fd) < 0 || fd < 0 || fd > INT_MAX) return usage();
@@ -716,6 +743,10 @@ int main(int argc, char** argv) {
         return cmd_fd_open(a1);
     }
     if (!strcmp(cmd, "fds")) return cmd_fds();
+    if (!strcmp(cmd, "proc-mem")) {
+        NEED(2);
+        return cmd_proc_mem(a1, a2);
+    }
     if (!strcmp(cmd, "zombies")) {
         NEED_NUM(a1);
         return cmd_zombies(n);

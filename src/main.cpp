@@ -40,6 +40,7 @@ void report_bind_sockets(const sbx::core::SandboxPlan& plan, uint32_t uid) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    sbx::sys::ensure_standard_fds();
     sbx::log::init(false);
     try {
         // The command line first: --help and --version need no host facts

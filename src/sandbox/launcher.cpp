@@ -41,6 +41,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -111,10 +112,34 @@ std::string flag_names(const core::NamespacePlan& ns) {
 // The maps of the child `pid`, written from here: for the single-id
 // mapping an unprivileged user may make, the kernel allows it from the
 // parent user namespace as from inside.
+//
+// /proc/PID names the child only when /proc is a view of our own pid
+// namespace. sbx started inside a pid namespace without a /proc of its own
+// (unshare --pid --fork without --mount-proc) sees the outer numbers there,
+// where PID is someone else: /proc/thread-self/children then names our
+// child in /proc's numbering (the only child this thread has yet).
+std::string proc_dir_of_child(pid_t pid) {
+    char self[32] = {};
+    const ssize_t n = ::readlink("/proc/self", self, sizeof self - 1);
+    if (n > 0 && std::string(self, static_cast<size_t>(n)) == std::to_string(::getpid()))
+        return "/proc/" + std::to_string(pid);
+    sys::UniqueFd fd(::open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC));
+    char buf[32] = {};
+    const ssize_t got = fd ? ::read(fd.get(), buf, sizeof buf - 1) : -1;
+    const long other = got > 0 ? std::strtol(buf, nullptr, 10) : 0;
+    if (other <= 0)
+        throw Error(ErrorKind::Setup,
+                    "cannot find the sandbox's process in /proc, which shows another pid namespace (mount a /proc "
+                    "of sbx's own pid namespace, e.g. unshare --mount-proc)",
+                    ESRCH);
+    spdlog::debug("/proc is another pid namespace's: the child is {} there", other);
+    return "/proc/" + std::to_string(other);
+}
+
 void write_id_maps(pid_t pid, const core::SandboxPlan& plan) {
     spdlog::debug("uid_map {} {} 1, gid_map {} {} 1, setgroups deny", plan.uid.inside, plan.uid.outside,
                   plan.gid.inside, plan.gid.outside);
-    const std::string proc = "/proc/" + std::to_string(pid);
+    const std::string proc = proc_dir_of_child(pid);
     // setgroups must be denied before an unprivileged process may write
     // gid_map (user_namespaces(7)); it also stops the sandbox from dropping
     // supplementary groups to escape a group-based deny on the host.
@@ -144,18 +169,21 @@ public:
         if (count == 1 && fds[0].revents != 0) receive_all();
     }
     void drain() override {
+        // The child is reaped: its pid may name another process now.
+        child_reaped_ = true;
         if (fd_) receive_all();
     }
 
 private:
     void receive_all() {
-        for (;;) {
+        while (fd_) {
             bool would_block = false;
             std::optional<sys::SyncMessage> message;
             try {
                 message = sys::receive_frame(fd_.get(), true, &would_block);
             } catch (const Error& e) {
                 fail(e.what(), kSetupFailed);
+                return;
             }
             if (would_block) return;
             if (!message) {
@@ -187,12 +215,13 @@ private:
         if (!failure_.empty()) return;
         failure_ = message.empty() ? "setting up the sandbox failed" : message;
         failure_status_ = status;
-        ::kill(child_, SIGKILL);
+        if (!child_reaped_) ::kill(child_, SIGKILL);
         fd_.reset();
     }
 
     sys::UniqueFd fd_;
     const pid_t child_;
+    bool child_reaped_ = false;
     std::string failure_;
     int failure_status_ = 0;
 };

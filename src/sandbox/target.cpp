@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "core/path.hpp"
 #include "log/log.hpp"
 #include "sandbox/landlock.hpp"
 #include "sys/sync_channel.hpp"
@@ -51,18 +52,22 @@ constexpr int kNotFound = 127;
 }
 
 // One frame to the launcher: the step (prepared text) and errno; the
-// launcher adds strerror. The stack-only twin of sys::send_frame.
+// launcher adds strerror. The stack-only twin of sys::send_frame. (No
+// SIGPIPE to fear: the launcher's end outlives the target's steps, and a
+// launcher that is gone has taken PID 1 and so this process with it.)
 SBX_NO_ASAN void report(int sync, sys::Frame kind, int err, const char* text, size_t size) {
     char head[1 + sizeof(int32_t)];
     head[0] = static_cast<char>(kind);
     const int32_t e = err;
     __builtin_memcpy(head + 1, &e, sizeof e);
-    if (size > sys::kMaxFrame - sizeof head) size = sys::kMaxFrame - sizeof head;
-    struct iovec iov[2] = {{head, sizeof head}, {const_cast<char*>(text), size}};
-    struct msghdr msg {};
-    msg.msg_iov = iov;
-    msg.msg_iovlen = 2;
-    ::syscall(SYS_sendmsg, sync, &msg, MSG_NOSIGNAL);
+    // One write(2) of one buffer, a record on the SEQPACKET socket: write
+    // is what a profile's seccomp filter is least likely to deny (the old
+    // target wrote its report to stderr), sendmsg or writev less so.
+    char frame[sys::kMaxFrame];
+    if (size > sizeof frame - sizeof head) size = sizeof frame - sizeof head;
+    __builtin_memcpy(frame, head, sizeof head);
+    __builtin_memcpy(frame + sizeof head, text, size);
+    ::syscall(SYS_write, sync, frame, sizeof head + size);
 }
 
 [[noreturn]] SBX_NO_ASAN void fail(const PreparedTarget& t, const char* step) {
@@ -259,8 +264,8 @@ PreparedTarget prepare_target(const core::SandboxPlan& plan, const SeccompProgra
     else if (plan.new_session)
         spdlog::debug("target: setsid");
     t.chdir = plan.chdir;
-    t.messages.chdir = "chdir " + plan.chdir;
-    t.messages.cwd_outside = "the working directory " + plan.chdir + " is outside the sandbox";
+    t.messages.chdir = "chdir " + core::printable(plan.chdir);
+    t.messages.cwd_outside = "the working directory " + core::printable(plan.chdir) + " is outside the sandbox";
     t.messages.caps_differ = "capabilities differ from the plan after dropping them";
     t.messages.bound_left = "a capability is still in the bounding set after dropping it";
     t.messages.nnp_unset = "no_new_privs is not set after setting it";

@@ -32,6 +32,15 @@ void throw_errno(const std::string& what, int err) {
 
 void throw_errno(const std::string& what) { throw_errno(what, errno); }
 
+void ensure_standard_fds() noexcept {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+        // open returns the lowest free descriptor: this one.
+        const int opened = ::open("/dev/null", O_RDWR);
+        if (opened != fd && opened >= 0) ::close(opened);
+    }
+}
+
 UniqueFd open_checked(const std::string& path, int flags, mode_t mode) {
     int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
     if (fd < 0) throw_errno("open " + path);

@@ -20,6 +20,11 @@ namespace sbx::sys {
 // Same with the current errno.
 [[noreturn]] void throw_errno(const std::string& what);
 
+// Opens /dev/null on each of fds 0-2 that is closed, so that nothing sbx
+// opens later (the handshake socket, say) takes the place of stdin, stdout
+// or stderr and receives what is written there. First thing in main.
+void ensure_standard_fds() noexcept;
+
 UniqueFd open_checked(const std::string& path, int flags, mode_t mode = 0);
 void write_file(const std::string& path, const std::string& content);  // O_WRONLY|O_TRUNC, no create
 void write_all(int fd, const std::string& content, const std::string& what);

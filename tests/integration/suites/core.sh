@@ -386,6 +386,36 @@ run_sbx -- sh -c 'exit 125'
 check_rc "a command that exits 125 by itself: status 125" 125
 check_eq "... and sbx reports no setup failure" "" "$ERR"
 
+# Found by the attacker review of the new process model (each failed on
+# its first version):
+# - sbx started in a pid namespace whose /proc is the outer one's still
+#   writes its own child's id maps (not those of whoever has that pid there);
+LAST_CMD="unshare --user --map-current-user --pid --fork sbx -- echo ok"
+OUT=$(unshare --user --map-current-user --pid --fork "$SBX" -- echo ok 2>"$WORK/err" </dev/null)
+RC=$? ERR=$(cat "$WORK/err")
+check_eq "in a pid namespace without its own /proc, sbx runs its command" "ok" "$OUT"
+OUT=$(unshare --user --map-current-user --pid --fork --mount-proc "$SBX" -- echo ok 2>"$WORK/err" </dev/null)
+check_eq "control: with its own /proc too" "ok" "$OUT"
+# - with stdin, stdout and stderr closed, nothing sbx opens takes their
+#   place (its log lines went into the handshake socket);
+LAST_CMD="sbx --verbose -- true <&- >&- 2>&-"
+"$SBX" --verbose -- true <&- >&- 2>&-
+check_rc "with fds 0-2 closed, sbx --verbose -- true exits 0" 0
+# - the failed command is reported even when the profile denies sendmsg;
+P_NOSEND=$(profile nosendmsg <<'EOF2'
+include = ["default"]
+[seccomp]
+deny = ["sendmsg", "sendmmsg"]
+EOF2
+)
+run_sbx --profile "$P_NOSEND" -- sbx-it-no-such-command
+check_rc "seccomp denying sendmsg: an unknown command still exits 127" 127
+check_match "... and is still reported" "^sbx: sbx-it-no-such-command: No such file or directory$" "$ERR"
+# - a working directory with control characters is escaped in the error.
+run_sbx --chdir "$(printf '/no\033[31mRED')" -- true
+check_match "a missing working directory with an escape sequence: escaped in the one-line error" \
+    '^sbx: chdir /no\\x1b\[31mRED: No such file or directory$' "$ERR"
+
 # signal_test SIG: sends SIG to sbx once the target (trap-signal) is ready;
 # the target must get it (prints "got ...", exits 42) and sbx must survive
 # it to forward that status.

@@ -19,8 +19,10 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <optional>
 #include <vector>
 
+#include "core/caps.hpp"
 #include "log/log.hpp"
 #include "sandbox/pty.hpp"
 #include "sandbox/rootfs.hpp"
@@ -78,17 +80,27 @@ void await_id_maps(int sync) {
 // Dumpable or not, the kernel lets a process ptrace or open the memory of
 // another in its user namespace only when the other's permitted
 // capabilities are a subset of its own (commoncap), and the target has
-// none: so PID 1 keeps one across the exec, CAP_KILL, raised in the ambient
-// set. A capability inside the sandbox's user namespace only, and the one
-// that sbx-init's work, sending signals, is about.
-void keep_a_capability_across_exec() {
+// none: so PID 1 keeps one across the exec, raised in the ambient set:
+// CAP_KILL (what sbx-init's work, sending signals, is about), or, when the
+// profile lets the target keep CAP_KILL, the lowest one it does not keep
+// (a target keeping all of them holds CAP_SYS_PTRACE anyway). A capability
+// inside the sandbox's user namespace only.
+void keep_a_capability_across_exec(const std::vector<std::string>& target_keeps) {
+    std::vector<int> kept;
+    for (const auto& name : target_keeps)
+        if (std::optional<int> number = core::capability_number(name)) kept.push_back(*number);
+    const auto is_kept = [&](int cap) { return std::find(kept.begin(), kept.end(), cap) != kept.end(); };
+    int cap = CAP_KILL;
+    for (int other = 0; is_kept(cap) && other <= CAP_LAST_CAP; ++other) cap = other;
+    if (is_kept(cap)) return;
+    spdlog::debug("init keeps {} across its exec (the target does not have it)", core::capability_name(cap));
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2] = {};
     if (::syscall(SYS_capget, &header, data) != 0) sys::throw_errno("capget (init)");
-    data[CAP_KILL / 32].inheritable |= 1U << (CAP_KILL % 32);
-    if (::syscall(SYS_capset, &header, data) != 0) sys::throw_errno("capset CAP_KILL inheritable (init)");
-    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0) != 0)
-        sys::throw_errno("raise CAP_KILL in the ambient set (init)");
+    data[cap / 32].inheritable |= 1U << (cap % 32);
+    if (::syscall(SYS_capset, &header, data) != 0) sys::throw_errno("capset: an inheritable capability for init");
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0)
+        sys::throw_errno("raise " + core::capability_name(cap) + " in init's ambient set");
 }
 
 // Becomes sbx-init for `target`; returns (the errno) only if the exec failed.
@@ -156,7 +168,7 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
         if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}; exec sbx-init", target);
         pty.slave.reset();
-        keep_a_capability_across_exec();
+        keep_a_capability_across_exec(plan.keep_caps);
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and sbx-init forwards them.
         const int err = exec_init(fds.supervisor, target, plan.new_session);

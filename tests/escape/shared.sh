@@ -236,3 +236,23 @@ check_match "control: the same probe opens its own /proc/self/mem read-write" "^
 run_sbx --profile "$P_NOLL" -- sh -c 'grep ^CapPrm: /proc/1/status /proc/self/status'
 check_match "sbx-init holds CAP_KILL in the sandbox's namespace (and nothing else), the command nothing" \
     $'^/proc/1/status:CapPrm:\t0000000000000020\n/proc/self/status:CapPrm:\t0000000000000000$' "$OUT"
+# A profile that lets the command keep CAP_KILL: init keeps another one
+# (the lowest the command does not have), so the command's set is still no
+# superset of init's.
+P_KK=$(profile keepkill <<'EOF2'
+include = ["default"]
+[landlock]
+enabled = false
+[capabilities]
+keep = ["CAP_KILL"]
+EOF2
+)
+opened=0
+for i in 1 2 3 4; do
+    run_sbx --profile "$P_KK" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe proc-mem 1 150
+    case $OUT in opened*) opened=$((opened + 1)) ;; esac
+done
+check_eq "the command keeping CAP_KILL, Landlock off: still never opens /proc/1/mem (4 launches)" 0 "$opened"
+run_sbx --profile "$P_KK" -- sh -c 'grep ^CapPrm: /proc/1/status /proc/self/status'
+check_match "... init then keeps CAP_CHOWN, the command CAP_KILL" \
+    $'^/proc/1/status:CapPrm:\t0000000000000001\n/proc/self/status:CapPrm:\t0000000000000020$' "$OUT"

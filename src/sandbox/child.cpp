@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -119,10 +120,20 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
     try {
         // Nothing the launcher inherited reaches the sandbox but these.
         close_inherited({fds.sync, fds.pty_socket, fds.supervisor});
-        // Set before the handshake: a launcher that dies before answering
-        // shows as end of file, one that dies after it as this signal.
-        if (plan.die_with_parent && ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-            sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
+        if (plan.die_with_parent) {
+            if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
+            // A launcher killed before that prctl sent no signal (the
+            // launcher writes the maps and answers at once, so the answer may
+            // be waiting here already). A dying process closes its files
+            // before its children are told, so its end of the handshake is
+            // closed by now if it is gone: then this sandbox must not start.
+            // (The robustness storm found it: a PID 1 that outlived its
+            // SIGKILLed launcher.)
+            struct pollfd peer {
+                fds.sync, POLLRDHUP, 0
+            };
+            if (::poll(&peer, 1, 0) == 1 && (peer.revents & (POLLHUP | POLLRDHUP)) != 0) ::_exit(kSetupFailed);
+        }
         await_id_maps(fds.sync);
         // Exact modes for what setup creates; the target gets the caller's umask back.
         const mode_t caller_umask = ::umask(0);

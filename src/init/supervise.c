@@ -155,8 +155,7 @@ void sbx_supervise(const struct sbx_supervision* what, struct sbx_outcome* outco
         int stop = 0;
         if (fds[0].revents & POLLIN) {
             struct signalfd_siginfo info;
-            while (!stop && read(sfd, &info, sizeof info) == (ssize_t)sizeof info)
-                stop = on_signal(what, &info) != 0;
+            while (!stop && read(sfd, &info, sizeof info) == (ssize_t)sizeof info) stop = on_signal(what, &info) != 0;
         }
         if (!stop && timer >= 0 && (fds[1].revents & POLLIN)) on_timer(what, timer, outcome);
         if (!stop && n_io > 0) stop = io->handle(io->ctx, fds + 2, n_io) != 0;

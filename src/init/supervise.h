@@ -62,10 +62,10 @@ struct sbx_supervision {
 };
 
 enum sbx_end {
-    SBX_CHILD_EXITED,   /* status is the child's */
-    SBX_STILL_RUNNING,  /* return_when_io_done: the child was not reaped */
-    SBX_IO_FAILED,      /* an I/O callback returned -1 */
-    SBX_SYSCALL_FAILED  /* failed_call failed with `error` */
+    SBX_CHILD_EXITED,  /* status is the child's */
+    SBX_STILL_RUNNING, /* return_when_io_done: the child was not reaped */
+    SBX_IO_FAILED,     /* an I/O callback returned -1 */
+    SBX_SYSCALL_FAILED /* failed_call failed with `error` */
 };
 
 struct sbx_outcome {

@@ -10,7 +10,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -52,22 +51,15 @@ constexpr int kNotFound = 127;
 }
 
 // One frame to the launcher: the step (prepared text) and errno; the
-// launcher adds strerror. The stack-only twin of sys::send_frame. (No
+// launcher adds strerror. sys::send_frame's encoding, written with write(2). (No
 // SIGPIPE to fear: the launcher's end outlives the target's steps, and a
 // launcher that is gone has taken PID 1 and so this process with it.)
 SBX_NO_ASAN void report(int sync, sys::Frame kind, int err, const char* text, size_t size) {
-    char head[1 + sizeof(int32_t)];
-    head[0] = static_cast<char>(kind);
-    const int32_t e = err;
-    __builtin_memcpy(head + 1, &e, sizeof e);
     // One write(2) of one buffer, a record on the SEQPACKET socket: write
     // is what a profile's seccomp filter is least likely to deny (the old
-    // target wrote its report to stderr), sendmsg or writev less so.
+    // target wrote its report to stderr), send or sendmsg less so.
     char frame[sys::kMaxFrame];
-    if (size > sizeof frame - sizeof head) size = sizeof frame - sizeof head;
-    __builtin_memcpy(frame, head, sizeof head);
-    __builtin_memcpy(frame + sizeof head, text, size);
-    ::syscall(SYS_write, sync, frame, sizeof head + size);
+    ::syscall(SYS_write, sync, frame, sys::encode_frame(frame, kind, err, text, size));
 }
 
 [[noreturn]] SBX_NO_ASAN void fail(const PreparedTarget& t, const char* step) {

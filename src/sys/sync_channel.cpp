@@ -2,7 +2,6 @@
 #include "sys/sync_channel.hpp"
 
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -20,18 +19,11 @@ std::pair<UniqueFd, UniqueFd> sync_pair() {
 }
 
 bool send_frame(int fd, Frame kind, int err, std::string_view text) noexcept {
-    char head[1 + sizeof(int32_t)];
-    head[0] = static_cast<char>(kind);
-    const int32_t e = err;
-    std::memcpy(head + 1, &e, sizeof e);
-    if (text.size() > kMaxFrame - sizeof head) text = text.substr(0, kMaxFrame - sizeof head);
-    struct iovec iov[2] = {{head, sizeof head}, {const_cast<char*>(text.data()), text.size()}};
-    struct msghdr msg {};
-    msg.msg_iov = iov;
-    msg.msg_iovlen = 2;
+    char frame[kMaxFrame];
+    const size_t size = encode_frame(frame, kind, err, text.data(), text.size());
     for (;;) {
-        const ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
-        if (n >= 0) return static_cast<size_t>(n) == sizeof head + text.size();
+        const ssize_t n = ::send(fd, frame, size, MSG_NOSIGNAL);
+        if (n >= 0) return static_cast<size_t>(n) == size;
         if (errno != EINTR) return false;
     }
 }

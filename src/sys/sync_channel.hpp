@@ -18,6 +18,8 @@
 // before it says exactly what failed, not an exit status to guess from.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,12 +44,27 @@ struct SyncMessage {
 // The largest frame: a kind byte, an errno and the message, cut to fit.
 constexpr size_t kMaxFrame = 4096;
 
+// Writes one frame into `out` (the kind byte, errno, the text cut to fit)
+// and returns its size. Async-signal-safe and not ASan-instrumented: the
+// target encodes its reports with it too, on a stack of its own in PID 1's
+// memory that ASan does not know (sandbox/target.hpp).
+__attribute__((no_sanitize("address"))) inline size_t encode_frame(char (&out)[kMaxFrame], Frame kind, int err,
+                                                                   const char* text, size_t size) noexcept {
+    constexpr size_t head = 1 + sizeof(int32_t);
+    out[0] = static_cast<char>(kind);
+    const int32_t e = err;
+    __builtin_memcpy(out + 1, &e, sizeof e);
+    if (size > kMaxFrame - head) size = kMaxFrame - head;
+    __builtin_memcpy(out + head, text, size);
+    return head + size;
+}
+
 // {the launcher's end, the sandbox's end}. Throws Setup.
 std::pair<UniqueFd, UniqueFd> sync_pair();
 
 // Sends one frame; false when the peer is gone (or any other failure: the
-// caller is about to exit either way). Async-signal-safe: one sendmsg of
-// the caller's memory, no allocation, MSG_NOSIGNAL.
+// caller is about to exit either way). Async-signal-safe: one send of a
+// frame on the stack, no allocation, MSG_NOSIGNAL.
 bool send_frame(int fd, Frame kind, int err = 0, std::string_view text = {}) noexcept;
 
 // Receives one frame. nullopt at end of file, and also when `nonblocking`

@@ -86,13 +86,11 @@ void await_id_maps(int sync) {
 // profile lets the target keep CAP_KILL, the lowest one it does not keep
 // (a target keeping all of them holds CAP_SYS_PTRACE anyway). A capability
 // inside the sandbox's user namespace only.
-void keep_a_capability_across_exec(const std::vector<std::string>& target_keeps) {
-    std::vector<int> kept;
-    for (const auto& name : target_keeps)
-        if (std::optional<int> number = core::capability_number(name)) kept.push_back(*number);
-    const auto is_kept = [&](int cap) { return std::find(kept.begin(), kept.end(), cap) != kept.end(); };
+// `target`: the sets the target ends with (prepare_target decided them).
+void keep_a_capability_across_exec(const CapabilitySets& target) {
+    const auto is_kept = [&](int cap) { return ((target.keep >> cap) & 1) != 0; };
     int cap = CAP_KILL;
-    for (int other = 0; is_kept(cap) && other <= CAP_LAST_CAP; ++other) cap = other;
+    for (int other = 0; is_kept(cap) && other <= target.last; ++other) cap = other;
     if (is_kept(cap)) return;
     spdlog::debug("init keeps {} across its exec (the target does not have it)", core::capability_name(cap));
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -179,7 +177,7 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
         if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}; exec sbx-init", target);
         pty.slave.reset();
-        keep_a_capability_across_exec(plan.keep_caps);
+        keep_a_capability_across_exec(prepared.caps);
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and sbx-init forwards them.
         const int err = exec_init(fds.supervisor, target, plan.new_session);

@@ -156,7 +156,6 @@ class Handshake final : public init::Io {
 public:
     Handshake(sys::UniqueFd fd, pid_t child) : fd_(std::move(fd)), child_(child) {}
 
-    bool open() const { return static_cast<bool>(fd_); }
     // The first failure the sandbox reported (or the launcher met), and the
     // status it stands for; empty while none.
     const std::string& failure() const { return failure_; }

@@ -183,6 +183,11 @@ std::string describe(const SandboxPlan& plan) {
     out << "chdir       " << plan.chdir << "\n";
     out << "environment (" << plan.env.size() << " variables)\n";
     for (const auto& kv : plan.env) out << "  " << kv << "\n";
+    if (plan.wayland.enabled)
+        out << "wayland     " << plan.wayland.socket << " (WAYLAND_DISPLAY=" << plan.wayland.display << ") -> "
+            << plan.wayland.dest << ": " << plan.wayland.why << "\n";
+    else if (!plan.wayland.why.empty())
+        out << "wayland     " << plan.wayland.why << "\n";
     describe_hardening(out, plan);
     out << "security    " << (plan.keep_caps.empty() ? "all capabilities dropped" : "other capabilities dropped")
         << ", no_new_privs, fds above 2 closed";

@@ -128,6 +128,21 @@ struct TerminalPlan {
     std::string why;                   // the decision, for --dry-run and --verbose
 };
 
+// [wayland] (core/wayland.hpp): the compositor's socket inside, either bound
+// as it is or replaced by a listener of sbx's own that the compositor serves
+// through wp_security_context_v1, so that it knows the client is sandboxed.
+struct WaylandPlan {
+    bool enabled = false;
+    std::string display;                // WAYLAND_DISPLAY as the launcher has it
+    std::string socket;                 // the compositor's socket on the host
+    std::string dest;                   // the socket's path inside
+    bool want_security_context = true;  // `security-context` (default true)
+    bool security_context = false;      // decided by finish_plan: sbx's listener at dest, no bind
+    std::string app_id;                 // the profile's name (the security context's app id)
+    std::string why;                    // the decision, for --dry-run and --verbose
+    std::string origin;                 // "file:line:col" of `enabled`
+};
+
 struct SandboxPlan {
     std::string profile_name;
     std::vector<std::string> profile_files;  // every profile file read, top-level first
@@ -152,6 +167,7 @@ struct SandboxPlan {
     uint64_t timeout = 0;     // seconds; 0 = none
     uint64_t kill_after = 5;  // seconds from SIGTERM to SIGKILL at the timeout
     CgroupPlan cgroup;
+    WaylandPlan wayland;
     // Host paths the sandbox must never be able to write (sbx's own config,
     // profile and state folders), whether they exist yet or not.
     std::vector<std::string> protected_paths;

@@ -11,6 +11,7 @@
 #include "core/landlock_policy.hpp"
 #include "core/path.hpp"
 #include "core/seccomp_policy.hpp"
+#include "core/wayland.hpp"
 
 namespace sbx::core {
 namespace {
@@ -276,6 +277,8 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     }
 
     plan.env = build_env(profile.env, overrides, host);
+    // The desktop pieces: their mounts and variables after the profile's.
+    plan_wayland(plan, profile.wayland, host, profile.name);
 
     if (!overrides.command.empty())
         plan.argv = overrides.command;

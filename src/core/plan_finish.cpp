@@ -7,6 +7,7 @@
 
 #include "core/path.hpp"
 #include "core/shared_folders.hpp"
+#include "core/wayland.hpp"
 
 namespace sbx::core {
 namespace {
@@ -81,6 +82,9 @@ void add_implied_mounts(SandboxPlan& plan) {
 
 SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const HostFacts& host,
                         const HostQueries& query) {
+    // First: a missing compositor socket is named as the piece's, not as
+    // a bind's; and the security context may replace that bind.
+    finish_wayland(plan, host, query.real_path, query.wayland);
     // The working-directory check first: for `cli` started in a folder of
     // sockets (or the home folder) its error says what to do instead.
     const bool has_workdir =

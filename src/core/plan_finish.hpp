@@ -12,6 +12,7 @@
 #include "core/plan.hpp"
 #include "core/plan_builder.hpp"
 #include "core/shared_folders.hpp"
+#include "core/wayland.hpp"
 
 namespace sbx::core {
 
@@ -29,9 +30,15 @@ struct HostQueries {
     // tests): the cgroup limits then stay undecided, which the launch
     // refuses.
     CgroupQueries cgroup = {};
+    // What the Wayland compositor offers (sys::probe_wayland), asked only
+    // for a profile with [wayland] and `security-context` on; unset: the
+    // compositor's socket is bound (core/wayland.hpp).
+    WaylandProber wayland = {};
 };
 
 // The steps between build_plan and the launch, in their one order:
+//  0. [wayland]'s socket checked and the security context decided
+//     (finish_wayland, core/wayland.hpp);
 //  1. check_workdir_binds, check_exposure on the sources as written (so
 //     their errors, which say what to do, come before "No such file");
 //  2. the bind sources resolved to real paths (check_sources); a missing

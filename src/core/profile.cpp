@@ -38,13 +38,15 @@ constexpr size_t kMaxFilesRead = 1000;
 
 constexpr std::string_view kTopLevelKeys[] = {
     "include",    "hostname", "chdir", "command", "new-session",  "interactive", "pty",    "user",
-    "namespaces", "env",      "mount", "seccomp", "capabilities", "landlock",    "limits", "cgroup"};
+    "namespaces", "env",      "mount", "seccomp", "capabilities", "landlock",    "limits", "cgroup",
+    "wayland"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
 constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",     "fsize",
                                             "core",   "stack", "memlock", "timeout", "kill-after"};
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
+constexpr std::string_view kWaylandKeys[] = {"enabled", "security-context"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target", "content", "size",
@@ -159,6 +161,7 @@ private:
         if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));
         if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
         if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
+        if (const toml::node* node = root.get("wayland")) apply_wayland(table_at(*node, "wayland"));
     }
 
     // `pty = "auto" | "always" | "never"`. The older `interactive = true`
@@ -266,6 +269,13 @@ private:
             cgroup.cpus = Located<double>{*cpus, at(*node)};
         }
         if (auto value = optional_bool(table, "cgroup.required")) cgroup.required = value;
+    }
+
+    void apply_wayland(const toml::table& table) {
+        reject_unknown_keys(table, "wayland", kWaylandKeys);
+        WaylandSpec& wayland = profile().wayland;
+        if (auto value = optional_bool(table, "wayland.enabled")) wayland.enabled = value;
+        if (auto value = optional_bool(table, "wayland.security-context")) wayland.security_context = value;
     }
 
     template <class T>

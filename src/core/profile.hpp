@@ -96,6 +96,12 @@ struct CgroupSpec {
     std::optional<Located<bool>> required;    // fail closed when no delegated cgroup is available
 };
 
+// [wayland]: the compositor's socket (profiles/wayland.toml turns it on).
+struct WaylandSpec {
+    std::optional<Located<bool>> enabled;           // default false
+    std::optional<Located<bool>> security_context;  // default true: wp_security_context_v1 where offered
+};
+
 struct Profile {
     std::string name;                // ${PROFILE}: the top-level profile's file name without ".toml"
     std::string path;                // the top-level file ("builtin:default.toml" for compiled-in ones)
@@ -115,6 +121,7 @@ struct Profile {
     LandlockSpec landlock;
     LimitsSpec limits;
     CgroupSpec cgroup;
+    WaylandSpec wayland;
 };
 
 // Finds the file a --profile argument names. Only an argument containing a

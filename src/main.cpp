@@ -22,6 +22,7 @@
 #include "sys/host_facts.hpp"
 #include "sys/host_scan.hpp"
 #include "sys/syscalls.hpp"
+#include "sys/wayland_client.hpp"
 
 namespace {
 
@@ -74,7 +75,9 @@ int main(int argc, char** argv) {
             sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,
              [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); },
-             place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{}});
+             place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{},
+             // Asked for a launch and --dry-run: bwrap cannot use the listener.
+             place_cgroup ? sbx::core::WaylandProber(sbx::sys::probe_wayland) : sbx::core::WaylandProber{}});
         for (const auto& op : plan.mounts)
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");

@@ -87,6 +87,10 @@ void finish_wayland(SandboxPlan& plan, const HostFacts& host, const SourceResolv
     const WaylandProbe found = probe(w.socket);
     if (!found.error.empty())
         throw Error(ErrorKind::Setup, who + ": cannot reach the compositor at " + w.socket + ": " + found.error);
+    if (!found.supported) {
+        w.why = "sbx was built without libwayland-client, so it cannot ask for a security context: " + bound;
+        return;
+    }
     if (!found.security_context) {
         w.why = "the compositor does not offer wp_security_context_manager_v1: " + bound;
         return;

@@ -28,6 +28,7 @@
 #include "sandbox/pty.hpp"
 #include "sandbox/rootfs.hpp"
 #include "sandbox/target.hpp"
+#include "sandbox/wayland.hpp"
 #include "sys/sync_channel.hpp"
 #include "sys/syscalls.hpp"
 
@@ -117,7 +118,8 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
     pid_t target = -1;
     try {
         // Nothing the launcher inherited reaches the sandbox but these.
-        close_inherited({fds.sync, fds.pty_socket, fds.supervisor});
+        close_inherited(
+            {fds.sync, fds.pty_socket, fds.supervisor, fds.wayland_listen, fds.wayland_close, fds.wayland_ready});
         if (plan.die_with_parent) {
             if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
             // A launcher killed before that prctl sent no signal (the
@@ -143,6 +145,12 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
         }
         if (plan.ns.net) bring_up_loopback();
         build_root_and_pivot(plan);
+        if (fds.wayland_listen >= 0) {
+            // Before the target exists: it finds the listener registered.
+            bind_wayland_listener(plan.wayland, fds.wayland_listen, fds.wayland_ready);
+            ::close(fds.wayland_ready);
+            ::close(fds.wayland_listen);  // the compositor holds it now
+        }
 
         // From here on this process is the sandbox's init.
         ::prctl(PR_SET_NAME, "sbx-init", 0, 0, 0);
@@ -177,6 +185,7 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
         if (target < 0) sys::throw_errno("clone the target");
         spdlog::debug("target is pid {}; exec sbx-init", target);
         pty.slave.reset();
+        keep_across_exec(fds.wayland_close);
         keep_a_capability_across_exec(prepared.caps);
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and sbx-init forwards them.

@@ -13,6 +13,10 @@ struct ChildFds {
     int sync = -1;        // the sandbox's end of the handshake (sys/sync_channel.hpp)
     int pty_socket = -1;  // where the pty's master goes back to the launcher; -1: no pty
     int supervisor = -1;  // sbx-init, opened O_PATH before the clone (exec'd after pivot_root)
+    // The wp_security_context_v1 listener (sandbox/wayland.hpp); -1: none.
+    int wayland_listen = -1;  // bound inside after pivot_root
+    int wayland_close = -1;   // kept by PID 1 for the sandbox's life
+    int wayland_ready = -1;   // "bound" to the launcher, "registered" back
 };
 
 // Runs in a fork-like clone of the launcher (its own copy of memory).

@@ -53,6 +53,7 @@
 #include "sandbox/child.hpp"
 #include "sandbox/pty.hpp"
 #include "sandbox/seccomp.hpp"
+#include "sandbox/wayland.hpp"
 #include "sys/sync_channel.hpp"
 #include "sys/syscalls.hpp"
 
@@ -325,13 +326,23 @@ int run(const core::SandboxPlan& plan) {
     // Fails closed (or warns) before anything is created in the sandbox.
     const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
 
+    if (!plan.wayland.why.empty()) spdlog::debug("wayland: {}", plan.wayland.why);
+    std::optional<WaylandListener> wayland = prepare_wayland_listener(plan.wayland);
+
     const long pid = clone_sandbox(plan, cgroup.get());
-    if (pid == 0) sandbox_child(plan, seccomp, {sync_theirs.get(), pty_theirs.get(), init_supervisor.get()});
+    if (pid == 0)
+        sandbox_child(plan, seccomp,
+                      {sync_theirs.get(), pty_theirs.get(), init_supervisor.get(), wayland ? wayland->listen.get() : -1,
+                       wayland ? wayland->close_write.get() : -1, wayland ? wayland->ready_theirs.get() : -1});
     if (pid < 0) throw_clone_error(errno);
     // Ours closed, the sandbox's copies are the only ones: their end of file
     // is the handshake's.
     sync_theirs.reset();
     pty_theirs.reset();
+    if (wayland) {
+        wayland->close_write.reset();  // PID 1's copy alone decides when the listener ends
+        wayland->ready_theirs.reset();
+    }
     // The child's user namespace exists once clone returns: its maps are
     // written now, while the child closes what it inherited, and the child
     // waits for this frame before anything else.
@@ -344,6 +355,16 @@ int run(const core::SandboxPlan& plan) {
     }
     // A child already gone shows in its status, which the loop reaps.
     sys::send_frame(sync_ours.get(), sys::Frame::MapsWritten);
+    if (wayland) {
+        try {
+            register_wayland_listener(*wayland, plan.wayland, static_cast<pid_t>(pid));
+        } catch (const Error&) {
+            ::kill(static_cast<pid_t>(pid), SIGKILL);
+            ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+            throw;
+        }
+        wayland.reset();
+    }
 
     Handshake handshake(std::move(sync_ours), static_cast<pid_t>(pid));
     init::Supervision supervision;

@@ -1,0 +1,138 @@
+// wayland_client.cpp — see wayland_client.hpp.
+#include "sys/wayland_client.hpp"
+
+#include "config.h"
+#include "core/error.hpp"
+
+#if SBX_HAVE_WAYLAND
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <wayland-client.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "security-context-v1-client-protocol.h"
+#include "sys/unique_fd.hpp"
+#endif
+
+namespace sbx::sys {
+
+#if SBX_HAVE_WAYLAND
+namespace {
+
+constexpr const char* kManager = "wp_security_context_manager_v1";
+
+// A connection to the compositor, disconnected on scope exit.
+class Connection {
+public:
+    // Connects to `socket` by path, close-on-exec (wl_display_connect would
+    // read WAYLAND_DISPLAY and XDG_RUNTIME_DIR itself). Throws Setup.
+    explicit Connection(const std::string& socket) {
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (socket.size() >= sizeof addr.sun_path)
+            throw Error(ErrorKind::Setup, "connect " + socket + ": the path is too long for a Unix socket",
+                        ENAMETOOLONG);
+        std::memcpy(addr.sun_path, socket.c_str(), socket.size() + 1);
+        UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!fd) throw Error(ErrorKind::Setup, std::string("socket(AF_UNIX): ") + std::strerror(errno), errno);
+        if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
+            throw Error(ErrorKind::Setup, "connect " + socket + ": " + std::strerror(errno), errno);
+        display_ = wl_display_connect_to_fd(fd.get());
+        if (display_ == nullptr)
+            throw Error(ErrorKind::Setup, "wl_display_connect_to_fd " + socket + ": " + std::strerror(errno), errno);
+        fd.release();  // the display owns it now
+        registry_ = wl_display_get_registry(display_);
+        static const wl_registry_listener listener = {&Connection::global, &Connection::global_remove};
+        wl_registry_add_listener(registry_, &listener, this);
+        roundtrip("list the compositor's globals");
+    }
+    ~Connection() {
+        if (registry_ != nullptr) wl_registry_destroy(registry_);
+        wl_display_disconnect(display_);
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void roundtrip(const std::string& what) {
+        if (wl_display_roundtrip(display_) >= 0) return;
+        const int err = wl_display_get_error(display_);
+        std::string message = "wayland: " + what + ": ";
+        const wl_interface* interface = nullptr;
+        uint32_t id = 0;
+        const uint32_t code = wl_display_get_protocol_error(display_, &interface, &id);
+        if (err == EPROTO && interface != nullptr)
+            message +=
+                std::string("the compositor sent protocol error ") + std::to_string(code) + " on " + interface->name;
+        else
+            message += std::strerror(err);
+        throw Error(ErrorKind::Setup, message, err);
+    }
+
+    wl_registry* registry() const { return registry_; }
+    uint32_t manager_name() const { return manager_name_; }
+
+private:
+    static void global(void* data, wl_registry*, uint32_t name, const char* interface, uint32_t) {
+        if (std::strcmp(interface, kManager) == 0) static_cast<Connection*>(data)->manager_name_ = name;
+    }
+    static void global_remove(void*, wl_registry*, uint32_t) {}
+
+    wl_display* display_ = nullptr;
+    wl_registry* registry_ = nullptr;
+    uint32_t manager_name_ = 0;  // 0: not offered
+};
+
+}  // namespace
+
+bool wayland_supported() { return true; }
+
+core::WaylandProbe probe_wayland(const std::string& socket) {
+    core::WaylandProbe probe;
+    try {
+        const Connection connection(socket);
+        probe.security_context = connection.manager_name() != 0;
+    } catch (const Error& e) {
+        probe.error = e.what();
+    }
+    return probe;
+}
+
+void register_security_context(const std::string& socket, int listen_fd, int close_fd, const std::string& engine,
+                               const std::string& app_id, const std::string& instance_id) {
+    Connection connection(socket);
+    if (connection.manager_name() == 0)
+        throw Error(ErrorKind::Setup, "wayland: the compositor at " + socket + " no longer offers " + kManager,
+                    ENOTSUP);
+    auto* manager = static_cast<wp_security_context_manager_v1*>(wl_registry_bind(
+        connection.registry(), connection.manager_name(), &wp_security_context_manager_v1_interface, 1));
+    // The fds are duplicated into the message now and sent with it.
+    wp_security_context_v1* context = wp_security_context_manager_v1_create_listener(manager, listen_fd, close_fd);
+    wp_security_context_v1_set_sandbox_engine(context, engine.c_str());
+    wp_security_context_v1_set_app_id(context, app_id.c_str());
+    wp_security_context_v1_set_instance_id(context, instance_id.c_str());
+    wp_security_context_v1_commit(context);
+    wp_security_context_v1_destroy(context);
+    wp_security_context_manager_v1_destroy(manager);
+    connection.roundtrip("register the sandbox's listener (wp_security_context_v1)");
+}
+
+#else
+
+bool wayland_supported() { return false; }
+
+core::WaylandProbe probe_wayland(const std::string&) {
+    core::WaylandProbe probe;
+    probe.supported = false;
+    return probe;
+}
+
+void register_security_context(const std::string&, int, int, const std::string&, const std::string&,
+                               const std::string&) {
+    throw Error(ErrorKind::Setup, "wayland: sbx was built without libwayland-client", ENOTSUP);
+}
+
+#endif
+
+}  // namespace sbx::sys

@@ -5,8 +5,10 @@
 #include "core/error.hpp"
 
 #if SBX_HAVE_WAYLAND
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <wayland-client.h>
 
 #include <cerrno>
@@ -22,6 +24,17 @@ namespace sbx::sys {
 namespace {
 
 constexpr const char* kManager = "wp_security_context_manager_v1";
+// How long the compositor may take to answer a round trip. The launcher
+// waits with the supervised signals blocked (^C stays pending until the
+// sandbox runs), so a compositor that accepts connections but never answers
+// (stopped, hung) must not hang sbx.
+constexpr int kAnswerMs = 5000;
+
+int64_t now_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
 
 // A connection to the compositor, disconnected on scope exit.
 class Connection {
@@ -55,19 +68,58 @@ public:
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
+    // wl_display_roundtrip, bounded by kAnswerMs.
     void roundtrip(const std::string& what) {
-        if (wl_display_roundtrip(display_) >= 0) return;
-        const int err = wl_display_get_error(display_);
-        std::string message = "wayland: " + what + ": ";
-        const wl_interface* interface = nullptr;
-        uint32_t id = 0;
-        const uint32_t code = wl_display_get_protocol_error(display_, &interface, &id);
-        if (err == EPROTO && interface != nullptr)
-            message +=
-                std::string("the compositor sent protocol error ") + std::to_string(code) + " on " + interface->name;
-        else
-            message += std::strerror(err);
-        throw Error(ErrorKind::Setup, message, err);
+        bool done = false;
+        wl_callback* callback = wl_display_sync(display_);
+        static const wl_callback_listener listener = {
+            [](void* data, wl_callback*, uint32_t) { *static_cast<bool*>(data) = true; }};
+        wl_callback_add_listener(callback, &listener, &done);
+        const int64_t deadline = now_ms() + kAnswerMs;
+        int err = 0;
+        while (!done && err == 0) {
+            if (wl_display_prepare_read(display_) != 0) {
+                if (wl_display_dispatch_pending(display_) < 0) err = errno;
+                continue;
+            }
+            if (wl_display_flush(display_) < 0 && errno != EAGAIN) {
+                err = errno;
+                wl_display_cancel_read(display_);
+                break;
+            }
+            pollfd p{wl_display_get_fd(display_), POLLIN, 0};
+            const int64_t left = deadline - now_ms();
+            const int ready = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
+            if (ready <= 0) {
+                const int poll_err = errno;
+                wl_display_cancel_read(display_);
+                if (ready < 0 && poll_err == EINTR) continue;
+                wl_callback_destroy(callback);
+                if (ready == 0)
+                    throw Error(ErrorKind::Setup,
+                                "wayland: " + what + ": the compositor did not answer within " +
+                                    std::to_string(kAnswerMs / 1000) + " s",
+                                ETIMEDOUT);
+                throw Error(ErrorKind::Setup, "wayland: " + what + ": poll: " + std::strerror(poll_err), poll_err);
+            }
+            if (wl_display_read_events(display_) < 0 || wl_display_dispatch_pending(display_) < 0) err = errno;
+        }
+        if (!done) {
+            wl_callback_destroy(callback);
+            // The compositor's protocol error, when it sent one, says more than errno.
+            err = wl_display_get_error(display_) != 0 ? wl_display_get_error(display_) : err;
+            std::string message = "wayland: " + what + ": ";
+            const wl_interface* interface = nullptr;
+            uint32_t id = 0;
+            const uint32_t code = wl_display_get_protocol_error(display_, &interface, &id);
+            if (err == EPROTO && interface != nullptr)
+                message += std::string("the compositor sent protocol error ") + std::to_string(code) + " on " +
+                           interface->name;
+            else
+                message += std::strerror(err);
+            throw Error(ErrorKind::Setup, message, err);
+        }
+        wl_callback_destroy(callback);
     }
 
     wl_registry* registry() const { return registry_; }

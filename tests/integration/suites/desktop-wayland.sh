@@ -162,7 +162,24 @@ else
         check_match "security-context = false: the compositor's socket is bound (the manager is listed inside)" \
             "interface: 'wp_security_context_manager_v1'" "$OUT"
         check_eq "security-context = false: no listener is registered" "$commits" "$(grep -c '^commit ' "$FAKE_LOG")"
+
+        # A compositor that accepts but never answers (stopped) must not hang
+        # sbx, whose signals are blocked while it waits.
+        kill -STOP "$FAKE_PID"
+        wl_run fake-1 --profile "$WL_PROFILE" -- true
+        kill -CONT "$FAKE_PID"
+        check_rc "security context: a compositor that does not answer fails the launch (125)" 125
+        check_match "security context: ... after 5 s, saying so" \
+            "^sbx: \[wayland\] at builtin:wayland.toml:[0-9:]+: cannot reach the compositor at $WL_RT/fake-1: wayland: list the compositor's globals: the compositor did not answer within 5 s$" \
+            "$ERR"
     fi
     kill "$FAKE_PID" 2>/dev/null
+    wait "$FAKE_PID" 2>/dev/null
+    # Its socket file is left, with no one listening.
+    wl_run fake-1 --profile "$WL_PROFILE" -- true
+    check_rc "wayland: a socket no compositor listens on fails the launch (125)" 125
+    check_match "wayland: ... saying so in one line" \
+        "^sbx: \[wayland\] at builtin:wayland.toml:[0-9:]+: cannot reach the compositor at $WL_RT/fake-1: connect $WL_RT/fake-1: Connection refused$" \
+        "$ERR"
 fi
 [ -n "$WESTON_PID" ] && kill "$WESTON_PID" 2>/dev/null

@@ -48,13 +48,17 @@ void plan_wayland(SandboxPlan& plan, const WaylandSpec& spec, const HostFacts& h
     w.dest = w.socket;
     ensure_private_runtime_dir(plan, host, who);
 
-    MountOp op;
-    op.kind = MountKind::RoBind;
-    op.source = w.socket;
-    op.dest = w.dest;
-    op.origin = std::string(kBindOrigin) + " for " + who;
-    plan.mounts.push_back(std::move(op));
-    sort_parents_first(plan.mounts);
+    // A profile that mounts something at the socket's path itself (an older
+    // profile binding ${XDG_RUNTIME_DIR}/wayland-0) keeps it.
+    if (std::none_of(plan.mounts.begin(), plan.mounts.end(), [&](const MountOp& m) { return m.dest == w.dest; })) {
+        MountOp op;
+        op.kind = MountKind::RoBind;
+        op.source = w.socket;
+        op.dest = w.dest;
+        op.origin = std::string(kBindOrigin) + " for " + who;
+        plan.mounts.push_back(std::move(op));
+        sort_parents_first(plan.mounts);
+    }
 
     set_plan_env(plan.env, "WAYLAND_DISPLAY", w.display);
     set_plan_env(plan.env, "XDG_SESSION_TYPE", "wayland");
@@ -80,6 +84,15 @@ void finish_wayland(SandboxPlan& plan, const HostFacts& host, const SourceResolv
         w.why = "the profile mounts " + runtime + " itself, where sbx would put its listener: " + bound;
         return;
     }
+    const std::string listener = join_path(runtime, last_name(w.socket));
+    const auto profile_mount = std::find_if(plan.mounts.begin(), plan.mounts.end(), [&](const MountOp& op) {
+        return op.dest == listener && !op.origin.starts_with(kBindOrigin);
+    });
+    if (profile_mount != plan.mounts.end()) {
+        w.why = "the profile mounts " + listener + " itself (" + profile_mount->origin +
+                "), where sbx would put its listener: what it mounts there is what the sandbox gets";
+        return;
+    }
     if (!probe) {
         w.why = bound;
         return;
@@ -103,7 +116,7 @@ void finish_wayland(SandboxPlan& plan, const HostFacts& host, const SourceResolv
     // place sbx owns inside: an absolute WAYLAND_DISPLAY (or one naming a
     // subfolder) becomes its last name there.
     const std::string name = last_name(w.socket);
-    w.dest = join_path(runtime, name);
+    w.dest = listener;
     if (w.display != name) set_plan_env(plan.env, "WAYLAND_DISPLAY", name);
     w.why = std::string("through a listener of sbx's own at ") + w.dest +
             ", registered with the compositor by wp_security_context_v1 (sandbox engine \"" + kSecurityContextEngine +

@@ -224,6 +224,24 @@ TEST_CASE("wayland: the compositor's socket stays bound when the security contex
     }
 }
 
+TEST_CASE("wayland: a profile's own mount at the socket's path is kept, and no listener goes there") {
+    const std::string toml = std::string(kPiece) +
+                             "[[mount]]\ntype = \"ro-bind\"\nsource = \"/run/user/1000/wayland-0\"\n"
+                             "dest = \"/run/user/1000/wayland-1\"\n";
+    bool asked = false;
+    const SandboxPlan plan = finished(toml, wayland_host(), [&](const std::string&) {
+        asked = true;
+        return offers(true);
+    });
+    const auto ops = mounts_at(plan, "/run/user/1000/wayland-1");
+    REQUIRE(ops.size() == 1);
+    CHECK(ops[0]->source == "/run/user/1000/wayland-0");
+    CHECK_FALSE(asked);
+    CHECK_FALSE(plan.wayland.security_context);
+    CHECK(plan.wayland.why.find("the profile mounts /run/user/1000/wayland-1 itself (/p/app.toml:3:1)") !=
+          std::string::npos);
+}
+
 TEST_CASE("wayland: a compositor that cannot be reached fails the launch") {
     try {
         finished(kPiece, wayland_host(), [](const std::string&) { return WaylandProbe{"Connection refused", false}; });

@@ -101,7 +101,10 @@ void finish_wayland(SandboxPlan& plan, const HostFacts& host, const SourceResolv
     if (!found.error.empty())
         throw Error(ErrorKind::Setup, who + ": cannot reach the compositor at " + w.socket + ": " + found.error);
     if (!found.supported) {
-        w.why = "sbx was built without libwayland-client, so it cannot ask for a security context: " + bound;
+        w.why =
+            "libwayland-client is not available to sbx (built without it, or libwayland-client.so.0 not installed), so "
+            "it cannot ask for a security context: " +
+            bound;
         return;
     }
     if (!found.security_context) {

@@ -32,7 +32,7 @@ void plan_wayland(SandboxPlan& plan, const WaylandSpec& spec, const HostFacts& h
 struct WaylandProbe {
     std::string error;              // non-empty: the compositor could not be reached or spoke no Wayland
     bool security_context = false;  // it offers wp_security_context_manager_v1
-    bool supported = true;          // false: sbx was built without libwayland-client, nothing was asked
+    bool supported = true;          // false: no libwayland-client (not built with it, or not installed)
 };
 using WaylandProber = std::function<WaylandProbe(const std::string& socket)>;
 

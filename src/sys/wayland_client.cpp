@@ -4,17 +4,77 @@
 #include "config.h"
 #include "core/error.hpp"
 
+#include <string>
+#include <type_traits>
+
 #if SBX_HAVE_WAYLAND
+// libwayland-client is loaded with dlopen when a [wayland] profile needs it,
+// not linked: every other launch loads no library but the C library,
+// libcap and libseccomp (tests/integration/suites/robustness.sh). The
+// functions and the two interfaces its headers' inline functions use are
+// read from the library into pointers, and the headers included after the
+// #defines below call through them.
+#include <dlfcn.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
-#include <wayland-client.h>
+#include <wayland-client-core.h>
 
 #include <cerrno>
 #include <cstring>
 
+namespace {
+struct WaylandLibrary {
+    bool loaded = false;
+    std::string error;  // why it could not be loaded
+    decltype(&::wl_display_connect_to_fd) display_connect_to_fd = nullptr;
+    decltype(&::wl_display_disconnect) display_disconnect = nullptr;
+    decltype(&::wl_display_get_fd) display_get_fd = nullptr;
+    decltype(&::wl_display_prepare_read) display_prepare_read = nullptr;
+    decltype(&::wl_display_cancel_read) display_cancel_read = nullptr;
+    decltype(&::wl_display_read_events) display_read_events = nullptr;
+    decltype(&::wl_display_dispatch_pending) display_dispatch_pending = nullptr;
+    decltype(&::wl_display_flush) display_flush = nullptr;
+    decltype(&::wl_display_get_error) display_get_error = nullptr;
+    decltype(&::wl_display_get_protocol_error) display_get_protocol_error = nullptr;
+    decltype(&::wl_proxy_marshal_flags) proxy_marshal_flags = nullptr;
+    decltype(&::wl_proxy_add_listener) proxy_add_listener = nullptr;
+    decltype(&::wl_proxy_destroy) proxy_destroy = nullptr;
+    decltype(&::wl_proxy_get_version) proxy_get_version = nullptr;
+};
+WaylandLibrary wl_library;
+}  // namespace
+extern "C" {
+const struct wl_interface* sbx_wl_registry_interface = nullptr;
+const struct wl_interface* sbx_wl_callback_interface = nullptr;
+}
+
+#define wl_display_connect_to_fd wl_library.display_connect_to_fd
+#define wl_display_disconnect wl_library.display_disconnect
+#define wl_display_get_fd wl_library.display_get_fd
+#define wl_display_prepare_read wl_library.display_prepare_read
+#define wl_display_cancel_read wl_library.display_cancel_read
+#define wl_display_read_events wl_library.display_read_events
+#define wl_display_dispatch_pending wl_library.display_dispatch_pending
+#define wl_display_flush wl_library.display_flush
+#define wl_display_get_error wl_library.display_get_error
+#define wl_display_get_protocol_error wl_library.display_get_protocol_error
+#define wl_proxy_marshal_flags wl_library.proxy_marshal_flags
+#define wl_proxy_add_listener wl_library.proxy_add_listener
+#define wl_proxy_destroy wl_library.proxy_destroy
+#define wl_proxy_get_version wl_library.proxy_get_version
+// `extern const struct wl_interface wl_registry_interface;` in the header
+// becomes a declaration of the pointer above; `&wl_registry_interface` its value.
+#define wl_registry_interface (*sbx_wl_registry_interface)
+#define wl_callback_interface (*sbx_wl_callback_interface)
+// (The parentheses of those two declarations are the macros'.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wparentheses"
+#include <wayland-client-protocol.h>
+
 #include "security-context-v1-client-protocol.h"
+#pragma GCC diagnostic pop
 #include "sys/unique_fd.hpp"
 #endif
 
@@ -136,12 +196,55 @@ private:
     uint32_t manager_name_ = 0;  // 0: not offered
 };
 
+// Loads libwayland-client once; false (and wl_library.error) when it cannot.
+bool load_library() {
+    if (wl_library.loaded) return true;
+    if (!wl_library.error.empty()) return false;
+    void* lib = ::dlopen("libwayland-client.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+        const char* why = ::dlerror();
+        wl_library.error = why != nullptr ? why : "dlopen libwayland-client.so.0 failed";
+        return false;
+    }
+    bool ok = true;
+    auto get = [&](auto& pointer, const char* name) {
+        void* found = ::dlsym(lib, name);
+        if (found == nullptr) {
+            ok = false;
+            wl_library.error = std::string("libwayland-client.so.0 lacks ") + name;
+        }
+        pointer = reinterpret_cast<std::remove_reference_t<decltype(pointer)>>(found);
+    };
+    get(wl_library.display_connect_to_fd, "wl_display_connect_to_fd");
+    get(wl_library.display_disconnect, "wl_display_disconnect");
+    get(wl_library.display_get_fd, "wl_display_get_fd");
+    get(wl_library.display_prepare_read, "wl_display_prepare_read");
+    get(wl_library.display_cancel_read, "wl_display_cancel_read");
+    get(wl_library.display_read_events, "wl_display_read_events");
+    get(wl_library.display_dispatch_pending, "wl_display_dispatch_pending");
+    get(wl_library.display_flush, "wl_display_flush");
+    get(wl_library.display_get_error, "wl_display_get_error");
+    get(wl_library.display_get_protocol_error, "wl_display_get_protocol_error");
+    get(wl_library.proxy_marshal_flags, "wl_proxy_marshal_flags");
+    get(wl_library.proxy_add_listener, "wl_proxy_add_listener");
+    get(wl_library.proxy_destroy, "wl_proxy_destroy");
+    get(wl_library.proxy_get_version, "wl_proxy_get_version");
+    get(sbx_wl_registry_interface, "wl_registry_interface");
+    get(sbx_wl_callback_interface, "wl_callback_interface");
+    wl_library.loaded = ok;
+    return ok;
+}
+
 }  // namespace
 
-bool wayland_supported() { return true; }
+bool wayland_supported() { return load_library(); }
 
 core::WaylandProbe probe_wayland(const std::string& socket) {
     core::WaylandProbe probe;
+    if (!load_library()) {
+        probe.supported = false;
+        return probe;
+    }
     try {
         const Connection connection(socket);
         probe.security_context = connection.manager_name() != 0;
@@ -153,6 +256,7 @@ core::WaylandProbe probe_wayland(const std::string& socket) {
 
 void register_security_context(const std::string& socket, int listen_fd, int close_fd, const std::string& engine,
                                const std::string& app_id, const std::string& instance_id) {
+    if (!load_library()) throw Error(ErrorKind::Setup, "wayland: " + wl_library.error, ENOTSUP);
     Connection connection(socket);
     if (connection.manager_name() == 0)
         throw Error(ErrorKind::Setup, "wayland: the compositor at " + socket + " no longer offers " + kManager,

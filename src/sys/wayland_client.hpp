@@ -10,14 +10,15 @@
 
 namespace sbx::sys {
 
-// True when sbx was built with libwayland-client (meson: wayland-client and
-// wayland-scanner found, and not -Dstatic=true).
+// True when sbx was built with libwayland-client's headers (meson:
+// wayland-client and wayland-scanner found, not -Dstatic=true) and the
+// library loads (dlopen: only a [wayland] profile loads it).
 bool wayland_supported();
 
 // Connects to the compositor's socket and lists its globals: whether it
 // offers wp_security_context_manager_v1. Never throws: a compositor that
-// cannot be reached comes back as WaylandProbe::error. Built without
-// libwayland-client: the global is reported absent.
+// cannot be reached comes back as WaylandProbe::error. Without
+// libwayland-client: WaylandProbe::supported is false.
 core::WaylandProbe probe_wayland(const std::string& socket);
 
 // Registers `listen_fd` (bound and listening) with the compositor at

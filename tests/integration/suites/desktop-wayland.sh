@@ -182,4 +182,10 @@ else
         "^sbx: \[wayland\] at builtin:wayland.toml:[0-9:]+: cannot reach the compositor at $WL_RT/fake-1: connect $WL_RT/fake-1: Connection refused$" \
         "$ERR"
 fi
-[ -n "$WESTON_PID" ] && kill "$WESTON_PID" 2>/dev/null
+if [ -n "$WESTON_PID" ]; then
+    kill "$WESTON_PID" 2>/dev/null
+    wait "$WESTON_PID" 2>/dev/null
+fi
+# No socket left in $WORK: the suites after this one start sandboxes there
+# (the cli profile refuses a working directory holding a socket of yours).
+rm -rf "$WL_RT"

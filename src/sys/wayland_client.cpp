@@ -237,8 +237,6 @@ bool load_library() {
 
 }  // namespace
 
-bool wayland_supported() { return load_library(); }
-
 core::WaylandProbe probe_wayland(const std::string& socket) {
     core::WaylandProbe probe;
     if (!load_library()) {
@@ -275,8 +273,6 @@ void register_security_context(const std::string& socket, int listen_fd, int clo
 }
 
 #else
-
-bool wayland_supported() { return false; }
 
 core::WaylandProbe probe_wayland(const std::string&) {
     core::WaylandProbe probe;

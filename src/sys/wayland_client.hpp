@@ -10,11 +10,6 @@
 
 namespace sbx::sys {
 
-// True when sbx was built with libwayland-client's headers (meson:
-// wayland-client and wayland-scanner found, not -Dstatic=true) and the
-// library loads (dlopen: only a [wayland] profile loads it).
-bool wayland_supported();
-
 // Connects to the compositor's socket and lists its globals: whether it
 // offers wp_security_context_manager_v1. Never throws: a compositor that
 // cannot be reached comes back as WaylandProbe::error. Without

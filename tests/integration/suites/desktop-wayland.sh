@@ -156,6 +156,16 @@ else
                 no_strays_within 5
         fi
 
+        # The compositor's own socket is nowhere inside: the socket there is
+        # another file (device and inode) than the compositor's; the control
+        # (security-context = false) shows the same file.
+        HOST_ID=$(stat -c %d:%i "$WL_RT/fake-1")
+        wl_run fake-1 --profile "$WL_PROFILE" -- stat -c %d:%i "$WL_RT/fake-1"
+        check_ne "security context: the socket inside is not the compositor's" "$HOST_ID" "$OUT"
+        check_match "security context: ... but a socket of its own" "^[0-9]+:[0-9]+$" "$OUT"
+        wl_run fake-1 --profile "$WL_PLAIN" -- stat -c %d:%i "$WL_RT/fake-1"
+        check_eq "control: with security-context = false the socket inside is the compositor's" "$HOST_ID" "$OUT"
+
         # security-context = false: the compositor's own socket, the manager visible.
         commits=$(grep -c '^commit ' "$FAKE_LOG")
         wl_run fake-1 --profile "$WL_PLAIN" -- wayland-info

@@ -68,9 +68,11 @@ const struct wl_interface* sbx_wl_callback_interface = nullptr;
 // becomes a declaration of the pointer above; `&wl_registry_interface` its value.
 #define wl_registry_interface (*sbx_wl_registry_interface)
 #define wl_callback_interface (*sbx_wl_callback_interface)
-// (The parentheses of those two declarations are the macros'.)
+// (The parentheses of those two declarations are the macros'; the casts are
+// the generated C code's.)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wparentheses"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
 #include <wayland-client-protocol.h>
 
 #include "security-context-v1-client-protocol.h"

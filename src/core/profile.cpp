@@ -37,9 +37,8 @@ constexpr size_t kMaxIncludeDepth = 16;
 constexpr size_t kMaxFilesRead = 1000;
 
 constexpr std::string_view kTopLevelKeys[] = {
-    "include",    "hostname", "chdir", "command", "new-session",  "interactive", "pty",    "user",
-    "namespaces", "env",      "mount", "seccomp", "capabilities", "landlock",    "limits", "cgroup",
-    "wayland"};
+    "include", "hostname", "chdir",   "command",      "new-session", "interactive", "pty",    "user",   "namespaces",
+    "env",     "mount",    "seccomp", "capabilities", "landlock",    "limits",      "cgroup", "wayland"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};

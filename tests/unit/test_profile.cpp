@@ -804,7 +804,8 @@ TEST_CASE("includes: errors") {
         fs.files["/p/y.toml"] = "";
         CHECK(load_error("include = [\"y.toml\"]", fs) ==
               "/p/test.toml:1:12: profile \"y.toml\" not found (looked in: /home/alice/.cfg/sbx/profiles/y.toml, "
-              "/etc/sbx/profiles/y.toml, /usr/share/sbx/profiles/y.toml, builtin profiles: default, cli, browser, wayland); "
+              "/etc/sbx/profiles/y.toml, /usr/share/sbx/profiles/y.toml, builtin profiles: default, cli, browser, "
+              "wayland); "
               "a name is never looked up in the current folder: write \"./y.toml\" for a file there or next to the "
               "including profile");
     }

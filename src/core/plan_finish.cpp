@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/glob.hpp"
 #include "core/path.hpp"
 #include "core/shared_folders.hpp"
 
@@ -81,6 +82,8 @@ void add_implied_mounts(SandboxPlan& plan) {
 
 SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const HostFacts& host,
                         const HostQueries& query) {
+    // Globs first: every check below must see the binds that will be made.
+    expand_glob_binds(plan, query.list_dir);
     // The working-directory check first: for `cli` started in a folder of
     // sockets (or the home folder) its error says what to do instead.
     const bool has_workdir =

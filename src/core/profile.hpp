@@ -17,7 +17,8 @@
 
 namespace sbx::core {
 
-// One [[mount]] entry, variables already expanded.
+// One [[mount]] entry, or one element of a compact list (`ro-bind = [...]`),
+// variables already expanded.
 struct FsEntry {
     MountKind type = MountKind::Bind;
     std::string source;                    // bind, ro-bind, dev-bind: host path; symlink: link target
@@ -30,6 +31,7 @@ struct FsEntry {
     bool create = false;                   // bind, ro-bind: create the source directory (0700) when missing
     bool unsafe = false;                   // bind*: give up the refusals of check_exposure (plan_builder.hpp)
     bool workdir = false;                  // bind, ro-bind: the working directory; refused for /, ~, /tmp, ...
+    bool glob = false;                     // bind*: `source`'s last component is a pattern (* ?), see glob.hpp
     SourceLoc loc;                         // where the entry was written
 };
 
@@ -107,7 +109,9 @@ struct Profile {
     std::optional<Located<std::string>> chdir;
     std::optional<Located<bool>> new_session;
     std::optional<Located<std::vector<std::string>>> command;
-    std::vector<FsEntry> mounts;  // included profiles' entries first, in include order
+    // Included profiles' entries first, in include order; each file's own
+    // entries ([[mount]] and the compact lists alike) in the order written.
+    std::vector<FsEntry> mounts;
     EnvSpec env;
     std::optional<Located<PtyMode>> pty;  // `pty`, or the older `interactive = true` (= "auto")
     SeccompSpec seccomp;

@@ -136,20 +136,37 @@ private:
 
     void include(const Located<std::string>& spec) {
         const FoundProfile found = find_include(spec, file(), state_.host, state_.read);
-        auto seen = std::find(state_.chain.begin(), state_.chain.end(), found.path);
-        if (seen != state_.chain.end()) {
-            std::vector<std::string> loop(seen, state_.chain.end());
-            loop.push_back(found.path);
-            for (auto& name : loop) name = printable(name);
-            fail_at(spec.loc, "include loop: " + join(loop, " -> "));
-        }
-        if (state_.chain.size() > kMaxIncludeDepth)
-            fail_at(spec.loc, "include depth exceeds " + std::to_string(kMaxIncludeDepth));
-        if (++state_.files_read > kMaxFilesRead)
-            fail_at(spec.loc, "more than " + std::to_string(kMaxFilesRead) + " profile files read through includes");
-        FileParser(state_, found.path).run(found.text);
+        read_included(state_, found, spec.loc);
+        // A profile found by NAME: the user's NAME.local.toml goes on top of it.
+        if (!found.name.empty() && !found.extends) merge_local(state_, found.name, spec.loc);
     }
 
+public:
+    // Reads `found` into the profile as asked for at `where`, after the
+    // checks every file read through an include passes.
+    static void read_included(LoadState& state, const FoundProfile& found, const SourceLoc& where) {
+        auto seen = std::find(state.chain.begin(), state.chain.end(), found.path);
+        if (seen != state.chain.end()) {
+            std::vector<std::string> loop(seen, state.chain.end());
+            loop.push_back(found.path);
+            for (auto& name : loop) name = printable(name);
+            fail_at(where, "include loop: " + join(loop, " -> "));
+        }
+        if (state.chain.size() > kMaxIncludeDepth)
+            fail_at(where, "include depth exceeds " + std::to_string(kMaxIncludeDepth));
+        if (++state.files_read > kMaxFilesRead)
+            fail_at(where, "more than " + std::to_string(kMaxFilesRead) + " profile files read through includes");
+        FileParser(state, found.path).run(found.text);
+    }
+
+    // NAME.local.toml, when the user has one, read after the profile NAME
+    // (see find_local_profile), as though that profile ended with it.
+    static void merge_local(LoadState& state, const std::string& name, const std::optional<SourceLoc>& where) {
+        std::optional<FoundProfile> local = find_local_profile(name, state.host, state.read, where);
+        if (local) read_included(state, *local, where.value_or(SourceLoc{local->path}));
+    }
+
+private:
     void apply_top_level(const toml::table& root) {
         Profile& p = profile();
         if (auto value = optional_string(root, "hostname")) p.hostname = value;
@@ -574,8 +591,16 @@ private:
 
 }  // namespace
 
+FoundBy profile_found_by(std::string_view spec) {
+    return spec.find('/') == std::string_view::npos ? FoundBy::Name : FoundBy::Path;
+}
+
+Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read, FoundBy found_by) {
+    return load_profile_text(read_profile(path, host, read), path, host, read, found_by);
+}
+
 Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read) {
-    return load_profile_text(read_profile(path, host, read), path, host, read);
+    return load_profile(path, host, read, is_builtin_profile(path) ? FoundBy::Name : FoundBy::Path);
 }
 
 Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read) {
@@ -583,12 +608,13 @@ Profile load_profile(const std::string& path, const HostFacts& host, const FileR
 }
 
 Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
-                          const ProfileReader& read) {
+                          const ProfileReader& read, FoundBy found_by) {
     Profile profile;
     profile.path = path;
     profile.name = profile_name_of(path);
     LoadState state{host, read, profile, {}};
     FileParser(state, path).run(text);
+    if (found_by == FoundBy::Name) FileParser::merge_local(state, profile.name, std::nullopt);
     return profile;
 }
 

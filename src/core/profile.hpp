@@ -138,14 +138,30 @@ std::string resolve_profile(const std::string& spec, const HostFacts& host, cons
 // edit.
 bool is_builtin_profile(std::string_view path);
 
+// How the top-level profile was named on the command line: a NAME (no '/',
+// see resolve_profile) or a path. A profile found by NAME, top level or
+// included, gets the user's $XDG_CONFIG_HOME/sbx/profiles/NAME.local.toml
+// merged after it when that file exists (as though the profile ended with
+// it; read and trusted like any profile file, and listed in
+// Profile::files); a profile given by path never does. A user profile
+// NAME.toml that includes its own NAME reaches the next folder's (or the
+// compiled-in) profile of that name, and the local comes after the outer
+// one only.
+enum class FoundBy { Path, Name };
+FoundBy profile_found_by(std::string_view spec);
+
 // Loads a profile with its includes. `path` is a resolved path (see
 // resolve_profile); compiled-in profiles are read by their builtin: path.
 // Every file read, top level and includes, must pass profile_file_problem.
+// Without `found_by`, a compiled-in profile counts as found by NAME and a
+// file as given by path.
+Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read, FoundBy found_by);
 Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read);
 
-// Parses and merges from text already in memory (used by load_profile and tests).
+// Parses and merges from text already in memory (used by load_profile and
+// tests); `path` is only where the text is said to come from.
 Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
-                          const ProfileReader& read);
+                          const ProfileReader& read, FoundBy found_by = FoundBy::Path);
 
 // Why a profile file read as `file` may not be used by the user `uid`, or
 // nullopt when it may (or when it does not exist: ENOENT, ENOTDIR). A

@@ -78,8 +78,13 @@ int main(int argc, char** argv) {
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,
              [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); },
              place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{}});
-        for (const auto& op : plan.mounts)
+        for (const auto& op : plan.mounts) {
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
+            if (!op.matched.empty()) spdlog::debug("glob {} matched {} ({})", op.matched, op.source, op.origin);
+        }
+        for (const auto& op : plan.skipped)
+            spdlog::debug("{} {}: skipped ({})", op.glob ? "glob without a match" : "missing optional source",
+                          op.source, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
         // Only when asked what will happen: a normal launch reads no folders.
         if (options.dry_run || options.verbose) report_bind_sockets(plan, host.uid);

@@ -54,10 +54,11 @@ int main(int argc, char** argv) {
         const auto reader = sbx::sys::profile_reader();
         const std::string path = options.profile.empty() ? std::string("builtin:default.toml")
                                                          : sbx::core::resolve_profile(options.profile, host, reader);
-        // Without --profile: the compiled-in default, as found by its NAME.
+        // Without --profile: the compiled-in default as it is, no file
+        // looked up (not the user's default.toml, nor default.local.toml).
         const sbx::core::Profile profile = sbx::core::load_profile(
             path, host, reader,
-            options.profile.empty() ? sbx::core::FoundBy::Name : sbx::core::profile_found_by(options.profile));
+            options.profile.empty() ? sbx::core::FoundBy::Path : sbx::core::profile_found_by(options.profile));
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         // Every decision before the first side effect: --dry-run,
         // --print-bwrap-args and the launch all use this one final plan.

@@ -151,7 +151,7 @@ check_eq "setup: cli started next to the browser's home swaps it for a symlink" 
 cd "$LPROJ" && lsbx --profile browser -- sh -c 'cat "$HOME/id_rsa"; echo x >"$HOME/pwned"'
 cd "$WORK" || exit
 check_rc "the next browser launch refuses a home that a symlink in the data folder leads elsewhere" 2
-check_match "... naming the link's target" "browser.toml:[0-9]+:1: .*$LH/secret" "$ERR"
+check_match "... naming the link's target" "browser.toml:[0-9]+:[0-9]+: .*$LH/secret" "$ERR"
 check_true "... and wrote nothing there" "$LH/secret/pwned exists" test ! -e "$LH/secret/pwned"
 rm "$LDATA/sbx/browser/home" && mv "$LDATA/sbx/browser/home.old" "$LDATA/sbx/browser/home"
 cd "$LPROJ" && lsbx --profile browser -- sh -c 'echo x >"$HOME/mine" && echo wrote'

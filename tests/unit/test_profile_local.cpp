@@ -70,9 +70,15 @@ TEST_CASE("NAME.local.toml: after a profile of a profile folder, and after every
     CHECK(hostname_of(p) == "web");
     CHECK(p.env.set.back().first == "WEB");
     CHECK(p.env.set.back().second.value == "local");
-    // Without --profile, main() loads the compiled-in default as found by NAME.
+    // The compiled-in default by its builtin: path, as --profile default
+    // finds it, gets its local; loaded as plain sbx does (FoundBy::Path:
+    // no profile folder read), it does not.
     const HostFacts host = host_with_folders();
     CHECK(hostname_of(load_profile("builtin:default.toml", host, fs.reader())) == "default-local");
+    fs.asked.clear();
+    CHECK(hostname_of(load_profile("builtin:default.toml", host, trusting_reader(fs.reader(), host.uid),
+                                   FoundBy::Path)) == "sandbox");
+    CHECK(fs.asked.empty());
 }
 
 TEST_CASE("NAME.local.toml: never after a profile given by path, nor looked up anywhere but the user's folder") {

@@ -93,7 +93,7 @@ dsbx --profile default -- sh -c "hostname; cat '$DPR/secret/key'"
 check_eq "local: default.local.toml is merged after --profile default" "adjusted
 the key" "$OUT"
 dsbx -- hostname
-check_eq "local: ... and after the compiled-in default used without --profile" adjusted "$OUT"
+check_eq "local: ... but not after the compiled-in default that plain sbx uses as it is" sandbox "$OUT"
 cd "$DPR/proj" && dsbx --profile cli --dry-run -- true
 cd "$WORK" || bail "cd $WORK"
 check_match "local: ... and after default where cli includes it by name, listed as a profile file" \

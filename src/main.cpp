@@ -55,7 +55,11 @@ int main(int argc, char** argv) {
         const auto reader = sbx::sys::profile_reader();
         const std::string path = options.profile.empty() ? std::string("builtin:default.toml")
                                                          : sbx::core::resolve_profile(options.profile, host, reader);
-        const sbx::core::Profile profile = sbx::core::load_profile(path, host, reader);
+        // Without --profile: the compiled-in default as it is, no file
+        // looked up (not the user's default.toml, nor default.local.toml).
+        const sbx::core::Profile profile = sbx::core::load_profile(
+            path, host, reader,
+            options.profile.empty() ? sbx::core::FoundBy::Path : sbx::core::profile_found_by(options.profile));
         for (const auto& file : profile.files) spdlog::debug("profile file {}", file);
         // Every decision before the first side effect: --dry-run,
         // --print-bwrap-args and the launch all use this one final plan.
@@ -78,8 +82,13 @@ int main(int argc, char** argv) {
              place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{},
              // Asked for a launch and --dry-run: bwrap cannot use the listener.
              place_cgroup ? sbx::core::WaylandProber(sbx::sys::probe_wayland) : sbx::core::WaylandProber{}});
-        for (const auto& op : plan.mounts)
+        for (const auto& op : plan.mounts) {
             if (op.unsafe) spdlog::debug("unsafe bind allowed: {} -> {} ({})", op.source, op.dest, op.origin);
+            if (!op.matched.empty()) spdlog::debug("glob {} matched {} ({})", op.matched, op.source, op.origin);
+        }
+        for (const auto& op : plan.skipped)
+            spdlog::debug("{} {}: skipped ({})", op.glob ? "glob without a match" : "missing optional source",
+                          op.source, op.origin);
         spdlog::debug("binds checked: none exposes the host's / /proc /dev /sys or sbx's own files unless unsafe");
         // Only when asked what will happen: a normal launch reads no folders.
         if (options.dry_run || options.verbose) report_bind_sockets(plan, host.uid);

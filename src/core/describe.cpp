@@ -38,6 +38,7 @@ std::string describe_op(const MountOp& op) {
         if (op.create) out << " (source created if missing)";
         if (op.unsafe) out << " (unsafe: sbx's refusals given up)";
         if (op.workdir) out << " (workdir)";
+        if (!op.matched.empty()) out << " (matches " << op.matched << ")";
         break;
     case MountKind::Tmpfs:
         out << op.dest << " mode " << octal(op.mode);
@@ -179,7 +180,8 @@ std::string describe(const SandboxPlan& plan) {
     for (size_t i = 0; i < plan.mounts.size(); ++i)
         out << "  " << (i + 1) << ". " << describe_op(plan.mounts[i]) << "   # " << plan.mounts[i].origin << "\n";
     for (const auto& op : plan.skipped)
-        out << "  -  " << describe_op(op) << ": source missing, skipped   # " << op.origin << "\n";
+        out << "  -  " << describe_op(op) << (op.glob ? ": no match" : ": source missing") << ", skipped   # "
+            << op.origin << "\n";
     out << "chdir       " << plan.chdir << "\n";
     out << "environment (" << plan.env.size() << " variables)\n";
     for (const auto& kv : plan.env) out << "  " << kv << "\n";

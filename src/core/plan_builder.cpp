@@ -38,6 +38,7 @@ MountOp to_mount_op(const FsEntry& entry, const NamespacePlan& ns, uint64_t mem_
     op.create = entry.create;
     op.unsafe = entry.unsafe;
     op.workdir = entry.workdir;
+    op.glob = entry.glob;
     op.content = entry.content;
     op.size = entry.size;
     if (entry.size_percent) op.size = share_of_memory(*entry.size_percent, mem_total, entry.loc);

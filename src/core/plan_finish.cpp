@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/glob.hpp"
 #include "core/path.hpp"
 #include "core/shared_folders.hpp"
 #include "core/wayland.hpp"
@@ -82,7 +83,9 @@ void add_implied_mounts(SandboxPlan& plan) {
 
 SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const HostFacts& host,
                         const HostQueries& query) {
-    // First: a missing compositor socket is named as the piece's, not as
+    // Globs first: every check below must see the binds that will be made.
+    expand_glob_binds(plan, query.list_dir);
+    // Then the compositor socket: a missing one is named as the piece's, not as
     // a bind's; and the security context may replace that bind.
     finish_wayland(plan, host, query.real_path, query.wayland);
     // The working-directory check first: for `cli` started in a folder of

@@ -20,7 +20,7 @@ namespace sbx::core {
 // Production: sys::real_path, sys::list_dir, sys::can_create.
 struct HostQueries {
     SourceResolver real_path;  // realpath(3): nullopt when the path does not exist
-    DirLister list_dir;        // a folder's entries, lstat'ed
+    DirLister list_dir;        // a folder's entries, lstat'ed (glob sources, Landlock)
     CreatableCheck can_create = [](const std::string&) { return true; };
     // The user's sockets below a `workdir` bind's source (the only scan a
     // plain launch makes); unset in unit tests that need no scan.
@@ -37,7 +37,9 @@ struct HostQueries {
 };
 
 // The steps between build_plan and the launch, in their one order:
-//  0. [wayland]'s socket checked and the security context decided
+//  0. each glob bind (`/dev/dri/renderD*`) replaced by a bind per match,
+//     listed with list_dir (expand_glob_binds);
+//  0b. [wayland]'s socket checked and the security context decided
 //     (finish_wayland, core/wayland.hpp);
 //  1. check_workdir_binds, check_exposure on the sources as written (so
 //     their errors, which say what to do, come before "No such file");

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/glob.hpp"
 #include "core/path.hpp"
 #include "core/profile_lookup.hpp"
 #include "core/profile_values.hpp"
@@ -36,9 +37,17 @@ constexpr size_t kMaxIncludeDepth = 16;
 // that each include the next one several times read 4^16 files.
 constexpr size_t kMaxFilesRead = 1000;
 
-constexpr std::string_view kTopLevelKeys[] = {
-    "include", "hostname", "chdir",   "command",      "new-session", "interactive", "pty",    "user",   "namespaces",
-    "env",     "mount",    "seccomp", "capabilities", "landlock",    "limits",      "cgroup", "wayland"};
+constexpr std::string_view kTopLevelKeys[] = {"include", "hostname", "chdir", "command", "new-session", "interactive",
+                                              "pty", "user", "namespaces", "env", "mount", "seccomp", "capabilities",
+                                              "landlock", "limits", "cgroup",
+                                              // The compact mount lists (kCompactMountKeys).
+                                              "bind", "ro-bind", "dev-bind", "tmpfs", "dir",
+                                              // The desktop pieces' tables.
+                                              "wayland"};
+// Top-level keys whose array lists entries of that type, one element each:
+// a path (a bind's host source, or a destination inside) or an inline table
+// of the keys [[mount]] takes for the type (mount_rule).
+constexpr std::string_view kCompactMountKeys[] = {"bind", "ro-bind", "dev-bind", "tmpfs", "dir"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
@@ -105,7 +114,7 @@ struct LoadState {
 class FileParser : private ValueReader {
 public:
     FileParser(LoadState& state, std::string file)
-        : ValueReader(std::move(file), state.host, state.profile.name), state_(state) {}
+        : ValueReader(std::move(file), state.host, state.profile.name, kTopLevelKeys), state_(state) {}
 
     void run(std::string_view text) {
         if (std::find(profile().files.begin(), profile().files.end(), file()) == profile().files.end())
@@ -130,20 +139,37 @@ private:
 
     void include(const Located<std::string>& spec) {
         const FoundProfile found = find_include(spec, file(), state_.host, state_.read);
-        auto seen = std::find(state_.chain.begin(), state_.chain.end(), found.path);
-        if (seen != state_.chain.end()) {
-            std::vector<std::string> loop(seen, state_.chain.end());
-            loop.push_back(found.path);
-            for (auto& name : loop) name = printable(name);
-            fail_at(spec.loc, "include loop: " + join(loop, " -> "));
-        }
-        if (state_.chain.size() > kMaxIncludeDepth)
-            fail_at(spec.loc, "include depth exceeds " + std::to_string(kMaxIncludeDepth));
-        if (++state_.files_read > kMaxFilesRead)
-            fail_at(spec.loc, "more than " + std::to_string(kMaxFilesRead) + " profile files read through includes");
-        FileParser(state_, found.path).run(found.text);
+        read_included(state_, found, spec.loc);
+        // A profile found by NAME: the user's NAME.local.toml goes on top of it.
+        if (!found.name.empty() && !found.extends) merge_local(state_, found.name, spec.loc);
     }
 
+public:
+    // Reads `found` into the profile as asked for at `where`, after the
+    // checks every file read through an include passes.
+    static void read_included(LoadState& state, const FoundProfile& found, const SourceLoc& where) {
+        auto seen = std::find(state.chain.begin(), state.chain.end(), found.path);
+        if (seen != state.chain.end()) {
+            std::vector<std::string> loop(seen, state.chain.end());
+            loop.push_back(found.path);
+            for (auto& name : loop) name = printable(name);
+            fail_at(where, "include loop: " + join(loop, " -> "));
+        }
+        if (state.chain.size() > kMaxIncludeDepth)
+            fail_at(where, "include depth exceeds " + std::to_string(kMaxIncludeDepth));
+        if (++state.files_read > kMaxFilesRead)
+            fail_at(where, "more than " + std::to_string(kMaxFilesRead) + " profile files read through includes");
+        FileParser(state, found.path).run(found.text);
+    }
+
+    // NAME.local.toml, when the user has one, read after the profile NAME
+    // (see find_local_profile), as though that profile ended with it.
+    static void merge_local(LoadState& state, const std::string& name, const std::optional<SourceLoc>& where) {
+        std::optional<FoundProfile> local = find_local_profile(name, state.host, state.read, where);
+        if (local) read_included(state, *local, where.value_or(SourceLoc{local->path}));
+    }
+
+private:
     void apply_top_level(const toml::table& root) {
         Profile& p = profile();
         if (auto value = optional_string(root, "hostname")) p.hostname = value;
@@ -153,7 +179,7 @@ private:
         if (const toml::node* node = root.get("user")) apply_user(table_at(*node, "user"));
         if (const toml::node* node = root.get("namespaces")) apply_namespaces(table_at(*node, "namespaces"));
         if (const toml::node* node = root.get("env")) apply_env(table_at(*node, "env"));
-        if (const toml::node* node = root.get("mount")) apply_mounts(*node);
+        apply_mounts(root);
         apply_pty(root);
         if (const toml::node* node = root.get("seccomp")) apply_seccomp(table_at(*node, "seccomp"));
         if (const toml::node* node = root.get("capabilities")) apply_capabilities(table_at(*node, "capabilities"));
@@ -363,6 +389,8 @@ private:
             if (!is_env_name(name))
                 fail_at(at(key), "`env.set` key " + quoted(name) +
                                      " is not a variable name (letters, digits and _, not starting with a digit)");
+            if (!node.is_string() && !misplaced_hint(name).empty())
+                fail_at(at(node), "`env.set." + name + "` must be a string" + misplaced_hint(name));
             Located<std::string> value = string_at(node, "env.set." + name);
             // A later file sets the same name: its value wins, in place.
             if (auto [same, added] = index.emplace(name, set.size()); !added)
@@ -372,42 +400,160 @@ private:
         }
     }
 
-    void apply_mounts(const toml::node& node) {
-        const char* expected = "an array of tables, written [[mount]]";
+    // ---- file-system entries: [[mount]] tables and the compact lists
+
+    // This file's entries, [[mount]] tables and compact-list elements alike,
+    // in the order written: TOML tables keep no order, so by position.
+    void apply_mounts(const toml::table& root) {
+        std::vector<FsEntry> entries;
+        for (std::string_view key : kCompactMountKeys)
+            if (const toml::node* node = root.get(key)) compact_entries(*node, key, entries);
+        if (const toml::node* node = root.get("mount")) {
+            const char* expected = "an array of tables, written [[mount]]";
+            const auto* array = node->as_array();
+            if (array == nullptr) type_error(*node, "mount", expected);
+            for (const toml::node& element : *array) {
+                if (!element.is_table()) type_error(element, "mount", expected);
+                entries.push_back(mount_at(*element.as_table(), std::nullopt, "mount"));
+            }
+        }
+        std::stable_sort(entries.begin(), entries.end(), [](const FsEntry& a, const FsEntry& b) {
+            return std::pair(a.loc.line, a.loc.column) < std::pair(b.loc.line, b.loc.column);
+        });
+        append(profile().mounts, std::move(entries));
+    }
+
+    // `ro-bind = ["/etc/fonts", "?/etc/machine-id", { source = "...", dest = "..." }]`.
+    void compact_entries(const toml::node& node, std::string_view key, std::vector<FsEntry>& out) const {
+        const MountKind type = *mount_kind_from_name(key);
+        const std::string name(key);
+        const std::string example = is_bind(type) ? "[\"/etc/fonts\", \"?/etc/machine-id\"]" : "[\"/run/x\"]";
         const auto* array = node.as_array();
-        if (array == nullptr) type_error(node, "mount", expected);
+        if (array == nullptr)
+            type_error(node, name, "an array of paths and inline tables, like " + name + " = " + example);
         for (const toml::node& element : *array) {
-            if (!element.is_table()) type_error(element, "mount", expected);
-            profile().mounts.push_back(mount_at(*element.as_table()));
+            if (const auto* table = element.as_table())
+                out.push_back(mount_at(*table, type, name));
+            else if (element.is_string())
+                out.push_back(compact_path_at(element, type, name));
+            else
+                fail_at(at(element), "`" + name + "` entries must be paths (strings) or inline tables, like " + name +
+                                         " = " + example + " or [{ " + (is_bind(type) ? "source" : "dest") +
+                                         " = \"...\" }]");
         }
     }
 
-    FsEntry mount_at(const toml::table& table) const {
-        reject_unknown_keys(table, "[mount]", kMountKeys);  // "in [[mount]]"
+    // One string of a compact list: a bind's host source, bound at the same
+    // place (a leading '?' makes it optional), or a tmpfs's or dir's
+    // destination.
+    FsEntry compact_path_at(const toml::node& element, MountKind type, const std::string& name) const {
+        FsEntry entry;
+        entry.type = type;
+        entry.loc = at(element);
+        std::string_view written = element.as_string()->get();
+        if (written.starts_with('?')) {
+            if (!is_bind(type))
+                fail_at(entry.loc,
+                        "a leading `?` (skip when missing) is for the sources of bind, ro-bind and "
+                        "dev-bind; a `" +
+                            name + "` entry names a path inside the sandbox");
+            written.remove_prefix(1);
+            if (written.empty()) fail_at(entry.loc, "`" + name + "` entry \"?\" names no path: write \"?/path\"");
+            entry.optional = true;
+        }
+        if (is_bind(type)) {
+            entry.source = bind_source_at(written, element, "a `" + name + "` entry", false, entry.glob);
+            entry.dest = entry.source;
+        } else {
+            entry.dest = expand(std::string(written), element);
+        }
+        return entry;
+    }
+
+    // A bind source as written: ${VARIABLES} expanded, absolute, and a glob
+    // when its last component (outside any ${...}) holds `*` or `?`.
+    std::string bind_source_at(std::string_view written, const toml::node& node, const std::string& what, bool in_table,
+                               bool& glob) const {
+        std::string source = expand(std::string(written), node);
+        if (!source.starts_with('/'))
+            fail_at(at(node),
+                    what + " must be an absolute path, not " + quoted(source) +
+                        (in_table && source.starts_with('?') ? " (in a table, write `optional = true`)" : ""));
+        switch (wildcard_place(written)) {
+        case WildcardPlace::None: glob = false; break;
+        case WildcardPlace::LastComponent: glob = true; break;
+        case WildcardPlace::Elsewhere:
+            fail_at(at(node), what + " " + quoted(source) +
+                                  ": wildcards (* ?) may appear only in the last component of a source");
+        case WildcardPlace::WithVariable:
+            fail_at(at(node), what + " " + quoted(source) + ": a glob's last component cannot also hold a ${VARIABLE}");
+        }
+        return source;
+    }
+
+    // A [[mount]] table (`type` given inside, keys named "mount.KEY"), or a
+    // table in a compact list (`fixed` type, keys named "LIST.KEY").
+    FsEntry mount_at(const toml::table& table, std::optional<MountKind> fixed, const std::string& name) const {
+        auto key = [&name](std::string_view k) { return name + "." + std::string(k); };
         FsEntry entry;
         entry.loc = at(table);
-        entry.type = mount_type_at(table);
-        check_mount_keys(table, entry.type);
-
-        if (auto source = optional_string(table, "mount.source")) {
-            if (!source->value.starts_with('/'))
-                fail_at(source->loc, "`mount.source` must be an absolute path, not " + quoted(source->value));
-            entry.source = source->value;
+        if (fixed) {
+            entry.type = *fixed;
+            check_compact_keys(table, *fixed, name);
+        } else {
+            reject_unknown_keys(table, "[mount]", kMountKeys);  // "in [[mount]]"
+            entry.type = mount_type_at(table);
+            check_mount_keys(table, entry.type);
         }
-        if (auto target = optional_string(table, "mount.target")) entry.source = target->value;
-        if (auto dest = optional_string(table, "mount.dest"))
+
+        if (const toml::node* node = table.get("source")) {
+            const auto* written = node->as_string();
+            if (written == nullptr) type_error(*node, key("source"), "a string");
+            entry.source = bind_source_at(written->get(), *node, "`" + key("source") + "`", true, entry.glob);
+        }
+        if (auto target = optional_string(table, key("target"))) entry.source = target->value;
+        if (auto dest = optional_string(table, key("dest")))
             entry.dest = dest->value;
         else if (is_bind(entry.type))
             entry.dest = entry.source;
-        if (auto content = optional_string(table, "mount.content")) entry.content = content->value;
-        if (const toml::node* size = table.get("size")) tmpfs_size_at(*size, "mount.size", entry);
-        if (const toml::node* size = table.get("shm-size")) tmpfs_size_at(*size, "mount.shm-size", entry);
-        if (const toml::node* mode = table.get("mode")) entry.mode = mode_at(*mode);
-        if (auto optional = optional_bool(table, "mount.optional")) entry.optional = optional->value;
-        if (auto create = optional_bool(table, "mount.create")) entry.create = create->value;
-        if (auto unsafe = optional_bool(table, "mount.unsafe")) entry.unsafe = unsafe->value;
-        if (auto workdir = optional_bool(table, "mount.workdir")) entry.workdir = workdir->value;
+        if (auto content = optional_string(table, key("content"))) entry.content = content->value;
+        if (const toml::node* size = table.get("size")) tmpfs_size_at(*size, key("size"), entry);
+        if (const toml::node* size = table.get("shm-size")) tmpfs_size_at(*size, key("shm-size"), entry);
+        if (const toml::node* mode = table.get("mode")) entry.mode = mode_at(*mode, key("mode"));
+        if (auto optional = optional_bool(table, key("optional"))) entry.optional = optional->value;
+        if (auto create = optional_bool(table, key("create"))) entry.create = create->value;
+        if (auto unsafe = optional_bool(table, key("unsafe"))) entry.unsafe = unsafe->value;
+        if (auto workdir = optional_bool(table, key("workdir"))) entry.workdir = workdir->value;
+        if (entry.glob) check_glob_entry(table, entry, name);
         return entry;
+    }
+
+    // A glob binds each match at its own path, and names nothing to create
+    // or to work in.
+    void check_glob_entry(const toml::table& table, const FsEntry& entry, const std::string& name) const {
+        for (std::string_view refused : {"dest", "create", "workdir"}) {
+            const toml::node* node = table.get(refused);
+            if (node == nullptr || (refused != "dest" && node->value_or(false) == false)) continue;
+            fail_at(at(*node), "`" + name + "." + std::string(refused) + "` cannot go with the glob source " +
+                                   quoted(entry.source) +
+                                   (refused == "dest" ? ": each match is bound at its own path"
+                                                      : ": only an existing path can be a glob's match"));
+        }
+    }
+
+    // The keys of a table in a compact list: those [[mount]] takes for the
+    // type, without `type`, which the list gives.
+    void check_compact_keys(const toml::table& table, MountKind type, const std::string& name) const {
+        const MountRule rule = mount_rule(type);
+        for (auto&& [k, node] : table) {
+            if (contains(rule.allowed, k.str())) continue;
+            if (k.str() == "type") fail_at(at(k), "a `" + name + "` entry needs no `type`: the list gives it");
+            fail_at(at(k), "unknown key `" + printable(k.str()) + "` in a `" + name +
+                               "` entry (expected one of: " + join(rule.allowed, ", ") + ")");
+        }
+        for (std::string_view required : rule.required)
+            if (!table.contains(required))
+                fail_at(at(table), "`" + name + "." + std::string(required) + "` is required");
     }
 
     MountKind mount_type_at(const toml::table& table) const {
@@ -456,8 +602,16 @@ private:
 
 }  // namespace
 
+FoundBy profile_found_by(std::string_view spec) {
+    return spec.find('/') == std::string_view::npos ? FoundBy::Name : FoundBy::Path;
+}
+
+Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read, FoundBy found_by) {
+    return load_profile_text(read_profile(path, host, read), path, host, read, found_by);
+}
+
 Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read) {
-    return load_profile_text(read_profile(path, host, read), path, host, read);
+    return load_profile(path, host, read, is_builtin_profile(path) ? FoundBy::Name : FoundBy::Path);
 }
 
 Profile load_profile(const std::string& path, const HostFacts& host, const FileReader& read) {
@@ -465,12 +619,13 @@ Profile load_profile(const std::string& path, const HostFacts& host, const FileR
 }
 
 Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
-                          const ProfileReader& read) {
+                          const ProfileReader& read, FoundBy found_by) {
     Profile profile;
     profile.path = path;
     profile.name = profile_name_of(path);
     LoadState state{host, read, profile, {}};
     FileParser(state, path).run(text);
+    if (found_by == FoundBy::Name) FileParser::merge_local(state, profile.name, std::nullopt);
     return profile;
 }
 

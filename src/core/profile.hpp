@@ -17,7 +17,8 @@
 
 namespace sbx::core {
 
-// One [[mount]] entry, variables already expanded.
+// One [[mount]] entry, or one element of a compact list (`ro-bind = [...]`),
+// variables already expanded.
 struct FsEntry {
     MountKind type = MountKind::Bind;
     std::string source;                    // bind, ro-bind, dev-bind: host path; symlink: link target
@@ -30,6 +31,7 @@ struct FsEntry {
     bool create = false;                   // bind, ro-bind: create the source directory (0700) when missing
     bool unsafe = false;                   // bind*: give up the refusals of check_exposure (plan_builder.hpp)
     bool workdir = false;                  // bind, ro-bind: the working directory; refused for /, ~, /tmp, ...
+    bool glob = false;                     // bind*: `source`'s last component is a pattern (* ?), see glob.hpp
     SourceLoc loc;                         // where the entry was written
 };
 
@@ -113,7 +115,9 @@ struct Profile {
     std::optional<Located<std::string>> chdir;
     std::optional<Located<bool>> new_session;
     std::optional<Located<std::vector<std::string>>> command;
-    std::vector<FsEntry> mounts;  // included profiles' entries first, in include order
+    // Included profiles' entries first, in include order; each file's own
+    // entries ([[mount]] and the compact lists alike) in the order written.
+    std::vector<FsEntry> mounts;
     EnvSpec env;
     std::optional<Located<PtyMode>> pty;  // `pty`, or the older `interactive = true` (= "auto")
     SeccompSpec seccomp;
@@ -141,14 +145,30 @@ std::string resolve_profile(const std::string& spec, const HostFacts& host, cons
 // edit.
 bool is_builtin_profile(std::string_view path);
 
+// How the top-level profile was named on the command line: a NAME (no '/',
+// see resolve_profile) or a path. A profile found by NAME, top level or
+// included, gets the user's $XDG_CONFIG_HOME/sbx/profiles/NAME.local.toml
+// merged after it when that file exists (as though the profile ended with
+// it; read and trusted like any profile file, and listed in
+// Profile::files); a profile given by path never does. A user profile
+// NAME.toml that includes its own NAME reaches the next folder's (or the
+// compiled-in) profile of that name, and the local comes after the outer
+// one only.
+enum class FoundBy { Path, Name };
+FoundBy profile_found_by(std::string_view spec);
+
 // Loads a profile with its includes. `path` is a resolved path (see
 // resolve_profile); compiled-in profiles are read by their builtin: path.
 // Every file read, top level and includes, must pass profile_file_problem.
+// Without `found_by`, a compiled-in profile counts as found by NAME and a
+// file as given by path.
+Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read, FoundBy found_by);
 Profile load_profile(const std::string& path, const HostFacts& host, const ProfileReader& read);
 
-// Parses and merges from text already in memory (used by load_profile and tests).
+// Parses and merges from text already in memory (used by load_profile and
+// tests); `path` is only where the text is said to come from.
 Profile load_profile_text(const std::string& text, const std::string& path, const HostFacts& host,
-                          const ProfileReader& read);
+                          const ProfileReader& read, FoundBy found_by = FoundBy::Path);
 
 // Why a profile file read as `file` may not be used by the user `uid`, or
 // nullopt when it may (or when it does not exist: ENOENT, ENOTDIR). A

@@ -46,7 +46,7 @@ std::optional<FoundProfile> read_candidate(const std::string& path, const HostFa
         throw Error(ErrorKind::Usage, message);
     }
     if (!file.text) return std::nullopt;
-    return FoundProfile{path, std::move(*file.text)};
+    return FoundProfile{path, std::move(*file.text), "", false};
 }
 
 // The lookup shared by --profile and `include`. Only a spec containing a
@@ -58,9 +58,26 @@ std::optional<FoundProfile> read_candidate(const std::string& path, const HostFa
 // repository, left there must not become the profile a name stands for.
 // Every place tried is appended to `tried` for the error message; `where`
 // is the include that asked, for errors about a file found.
+// Where the lookup of NAME continues when `including_file` is NAME's own
+// file: the index of the profile folder after its own, or the number of
+// folders for the compiled-in one; nullopt when it is not (or when "", the
+// command line asking).
+std::optional<size_t> own_name_place(const std::string& name, const std::string& including_file,
+                                     const HostFacts& host) {
+    const std::string file_name = name + std::string(kTomlSuffix);
+    if (including_file == std::string(kBuiltinPrefix) + file_name) return host.profile_dirs.size();
+    if (including_file.empty()) return std::nullopt;
+    for (size_t i = 0; i < host.profile_dirs.size(); ++i)
+        if (tidy_host_path(join_path(host.profile_dirs[i], file_name)) == tidy_host_path(including_file)) return i + 1;
+    return std::nullopt;
+}
+
+// `including_file` is the file whose include asks ("" for --profile): an
+// include of its own NAME starts after it (see find_include).
 std::optional<FoundProfile> find_profile(const std::string& spec, const std::optional<std::string>& base_dir,
                                          const HostFacts& host, const ProfileReader& read,
-                                         std::vector<std::string>& tried, const std::optional<SourceLoc>& where) {
+                                         std::vector<std::string>& tried, const std::optional<SourceLoc>& where,
+                                         const std::string& including_file = "") {
     // open(2) would stop at a NUL (TOML strings may hold "\u0000"): a
     // name would then open a file it does not name.
     if (spec.find('\0') != std::string::npos) return std::nullopt;
@@ -73,21 +90,37 @@ std::optional<FoundProfile> find_profile(const std::string& spec, const std::opt
     }
     const std::string name = strip_toml_suffix(spec);
     if (name.empty() || name == "." || name == "..") return std::nullopt;
-    for (const std::string& dir : host.profile_dirs) {
-        std::string path = tidy_host_path(join_path(dir, name + std::string(kTomlSuffix)));
+    const std::string file_name = name + std::string(kTomlSuffix);
+    const std::string builtin_path = std::string(kBuiltinPrefix) + file_name;
+    // After the including file when it is this NAME's own, which would
+    // otherwise include itself.
+    const std::optional<size_t> own = own_name_place(name, including_file, host);
+    const bool extends = own.has_value();
+    const size_t first = own.value_or(0);
+    for (size_t i = first; i < host.profile_dirs.size(); ++i) {
+        std::string path = tidy_host_path(join_path(host.profile_dirs[i], file_name));
         tried.push_back(path);
-        if (auto found = read_candidate(path, host, read, where)) return found;
+        if (auto found = read_candidate(path, host, read, where)) {
+            found->name = name;
+            found->extends = extends;
+            return found;
+        }
     }
-    if (auto text = builtin_profile(name))
-        return FoundProfile{std::string(kBuiltinPrefix) + name + std::string(kTomlSuffix), std::string(*text)};
+    if (including_file != builtin_path)
+        if (auto text = builtin_profile(name)) return FoundProfile{builtin_path, std::string(*text), name, extends};
     return std::nullopt;
 }
 
-std::string not_found_message(const std::string& spec, const std::vector<std::string>& tried) {
+std::string not_found_message(const std::string& spec, const std::vector<std::string>& tried,
+                              const std::string& including_file = "", const HostFacts* host_ptr = nullptr) {
     std::string where = join(tried, ", ");
     if (!where.empty()) where += ", ";
     std::string hint;
-    if (spec.find('/') == std::string::npos && spec.ends_with(kTomlSuffix))
+    if (spec.find('/') == std::string::npos && !spec.empty() && host_ptr != nullptr &&
+        own_name_place(strip_toml_suffix(spec), including_file, *host_ptr))
+        hint = "; an include of a profile's own name looks only after the including file (" +
+               printable(including_file) + "): in the folders after its own, then the compiled-in profiles";
+    else if (spec.find('/') == std::string::npos && spec.ends_with(kTomlSuffix))
         hint = "; a name is never looked up in the current folder: write \"./" + printable(spec) +
                "\" for a file there or next to the including profile";
     return "profile " + quoted(spec) + " not found (looked in: " + where +
@@ -165,8 +198,8 @@ FoundProfile find_include(const Located<std::string>& spec, const std::string& i
     std::optional<std::string> base_dir;
     if (!is_builtin_profile(including_file)) base_dir = directory_of(including_file);
     std::vector<std::string> tried;
-    std::optional<FoundProfile> found = find_profile(spec.value, base_dir, host, read, tried, spec.loc);
-    if (!found) fail_at(spec.loc, not_found_message(spec.value, tried));
+    std::optional<FoundProfile> found = find_profile(spec.value, base_dir, host, read, tried, spec.loc, including_file);
+    if (!found) fail_at(spec.loc, not_found_message(spec.value, tried, including_file, &host));
     return std::move(*found);
 }
 
@@ -182,6 +215,17 @@ std::string read_profile(const std::string& path, const HostFacts& host, const P
     std::optional<FoundProfile> found = read_candidate(path, host, read, std::nullopt);
     if (!found) fail_at(SourceLoc{path}, "cannot read the profile: No such file or directory");
     return std::move(found->text);
+}
+
+std::optional<FoundProfile> find_local_profile(const std::string& name, const HostFacts& host,
+                                               const ProfileReader& read, const std::optional<SourceLoc>& where) {
+    // Only the user's own folder, and only where it is an absolute path: a
+    // relative XDG_CONFIG_HOME would make the working directory one.
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\0') != std::string::npos ||
+        !host.xdg_config_home.starts_with('/'))
+        return std::nullopt;
+    const std::string path = tidy_host_path(join_path(host.xdg_config_home, "sbx/profiles/" + name + ".local.toml"));
+    return read_candidate(path, host, read, where);
 }
 
 }  // namespace sbx::core

@@ -102,11 +102,20 @@ std::optional<Located<bool>> ValueReader::optional_bool(const toml::table& table
     return std::nullopt;
 }
 
+std::string ValueReader::misplaced_hint(std::string_view key) const {
+    if (!contains(top_level_, key)) return "";
+    // TOML gives every key after a [table] header to that table: a key of
+    // the top level written below one lands in it.
+    return "; `" + std::string(key) +
+           "` is a top-level key: write it above the first [table] of the file (TOML puts every key after a "
+           "[table] header into that table)";
+}
+
 void ValueReader::unknown_key(const toml::key& key, std::string_view prefix,
                               std::span<const std::string_view> allowed) const {
     std::string where = prefix.empty() ? "" : " in [" + std::string(prefix) + "]";
-    fail_at(at(key),
-            "unknown key `" + printable(key.str()) + "`" + where + " (expected one of: " + join(allowed, ", ") + ")");
+    fail_at(at(key), "unknown key `" + printable(key.str()) + "`" + where + " (expected one of: " +
+                         join(allowed, ", ") + ")" + (prefix.empty() ? "" : misplaced_hint(key.str())));
 }
 
 void ValueReader::reject_unknown_keys(const toml::table& table, std::string_view prefix,
@@ -141,17 +150,18 @@ uint64_t ValueReader::size_or_zero_at(const toml::node& node, std::string_view n
     return size_at(node, name);
 }
 
-uint32_t ValueReader::mode_at(const toml::node& node) const {
+uint32_t ValueReader::mode_at(const toml::node& node, std::string_view name) const {
     if (const auto* number = node.as_integer()) {
         // `mode = 755` is decimal 755 (= 0o1363): almost surely meant as
         // octal, so only integers written in octal are accepted.
         if ((number->flags() & toml::value_flags::format_as_octal) == toml::value_flags::none)
-            fail_at(at(node), "`mount.mode` must be written in octal, like 0o755 or \"0755\"");
-        if (number->get() < 0 || number->get() > 07777) fail_at(at(node), "`mount.mode` must be at most 0o7777");
+            fail_at(at(node), "`" + std::string(name) + "` must be written in octal, like 0o755 or \"0755\"");
+        if (number->get() < 0 || number->get() > 07777)
+            fail_at(at(node), "`" + std::string(name) + "` must be at most 0o7777");
         return static_cast<uint32_t>(number->get());
     }
-    if (!node.is_string()) type_error(node, "mount.mode", "an octal string like \"0755\" or an integer like 0o755");
-    return parse_mode(string_at(node, "mount.mode").value, at(node));
+    if (!node.is_string()) type_error(node, name, "an octal string like \"0755\" or an integer like 0o755");
+    return parse_mode(string_at(node, name).value, at(node));
 }
 
 std::string expand_variables(const std::string& text, const HostFacts& host, const std::string& profile_name,

@@ -25,8 +25,11 @@ namespace sbx::core {
 // ("env.clear") that messages name.
 class ValueReader {
 public:
-    ValueReader(std::string file, const HostFacts& host, const std::string& profile_name)
-        : file_(std::move(file)), host_(host), profile_name_(profile_name) {}
+    // `top_level`: the keys of the file's top level, for the hint an unknown
+    // key inside a table gets when it is one of them (see misplaced_hint).
+    ValueReader(std::string file, const HostFacts& host, const std::string& profile_name,
+                std::span<const std::string_view> top_level = {})
+        : file_(std::move(file)), host_(host), profile_name_(profile_name), top_level_(top_level) {}
 
     const std::string& file() const { return file_; }
 
@@ -49,6 +52,10 @@ public:
     std::optional<Located<std::string>> optional_string(const toml::table& table, std::string_view name) const;
     std::optional<Located<bool>> optional_bool(const toml::table& table, std::string_view name) const;
 
+    // "" or, for a top-level key met inside a table (`ro-bind = [...]`
+    // under [env]), a hint that TOML put it there: "; `ro-bind` is a
+    // top-level key: ...".
+    std::string misplaced_hint(std::string_view key) const;
     [[noreturn]] void unknown_key(const toml::key& key, std::string_view prefix,
                                   std::span<const std::string_view> allowed) const;
     void reject_unknown_keys(const toml::table& table, std::string_view prefix,
@@ -59,12 +66,13 @@ public:
     uint64_t size_at(const toml::node& node, std::string_view name) const;
     // A size where 0 is allowed (an integer, or a string like "64M").
     uint64_t size_or_zero_at(const toml::node& node, std::string_view name) const;
-    uint32_t mode_at(const toml::node& node) const;
+    uint32_t mode_at(const toml::node& node, std::string_view name = "mount.mode") const;
 
 private:
     std::string file_;
     const HostFacts& host_;
     const std::string& profile_name_;
+    std::span<const std::string_view> top_level_;
 };
 
 }  // namespace sbx::core

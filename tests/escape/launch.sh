@@ -55,6 +55,13 @@ printf '%s\n' "$EVIL_PROFILE" >"$LCFG/sbx/profiles/cli.toml"
 check_match "control: a cli.toml in the profile folder is what the next launch gets" \
     "profile +cli \($LCFG/sbx/profiles/cli.toml\).*hostname +pwned.*seccomp +none" "$(victim cli.toml)"
 reset_launch_home
+# ... and so does a NAME.local.toml there, after the profile NAME wherever it
+# is found by name (the attacks below plant those too).
+printf '%s\n' "$EVIL_PROFILE" >"$LCFG/sbx/profiles/default.local.toml"
+check_match "control: a default.local.toml in the profile folder is what the next launch of cli gets" \
+    "profile +cli \(builtin:cli.toml, builtin:default.toml, $LCFG/sbx/profiles/default.local.toml\).*hostname +pwned.*seccomp +none" \
+    "$(victim cli.toml)"
+reset_launch_home
 
 # ---------------------------------------------------------------------------
 # 1. A profile in the working directory is not a profile name
@@ -88,7 +95,8 @@ reset_launch_home
 # ---------------------------------------------------------------------------
 # The attack, run by cli started in DIR: move the first folder it can on the
 # way to the profile folder aside (or swap it for a symlink) and plant
-# cli.toml, browser.toml and default.toml where the next launch looks.
+# cli.toml, browser.toml and default.toml, and their .local.toml, where the
+# next launch looks.
 attack_script() {  # MODE (rename|symlink)
     cat <<EOF
 for d in "$LCFG/sbx/profiles" "$LCFG/sbx" "$LCFG" "$LH"; do
@@ -98,7 +106,9 @@ for d in "$LCFG/sbx/profiles" "$LCFG/sbx" "$LCFG" "$LH"; do
     fi
 done
 mkdir -p "$LCFG/sbx/profiles" 2>/dev/null
-for f in cli browser default; do printf '%s\n' '$EVIL_PROFILE' >"$LCFG/sbx/profiles/\$f.toml"; done 2>/dev/null
+for f in cli browser default cli.local browser.local default.local; do
+    printf '%s\n' '$EVIL_PROFILE' >"$LCFG/sbx/profiles/\$f.toml"
+done 2>/dev/null
 ls "$LCFG/sbx/profiles" 2>/dev/null | tr '\n' ' '
 EOF
 }
@@ -126,7 +136,7 @@ done
 # read-only cover of ~/.config/sbx does not stop a rename of ~/.config.
 in_dir "$LPROJ" --profile cli --unsafe --bind "$LH" -- sh -c "$(attack_script rename)"
 check_eq "control: with --unsafe the sandbox can rename ~/.config and plant profiles" \
-    "browser.toml cli.toml default.toml " "$OUT"
+    "browser.local.toml browser.toml cli.local.toml cli.toml default.local.toml default.toml " "$OUT"
 check_ne "control: ... and the next launch is changed (what the refusal prevents)" "$BASE_CLI" "$(victim cli.toml)"
 reset_launch_home
 
@@ -151,7 +161,7 @@ check_eq "setup: cli started next to the browser's home swaps it for a symlink" 
 cd "$LPROJ" && lsbx --profile browser -- sh -c 'cat "$HOME/id_rsa"; echo x >"$HOME/pwned"'
 cd "$WORK" || exit
 check_rc "the next browser launch refuses a home that a symlink in the data folder leads elsewhere" 2
-check_match "... naming the link's target" "browser.toml:[0-9]+:1: .*$LH/secret" "$ERR"
+check_match "... naming the link's target" "browser.toml:[0-9]+:[0-9]+: .*$LH/secret" "$ERR"
 check_true "... and wrote nothing there" "$LH/secret/pwned exists" test ! -e "$LH/secret/pwned"
 rm "$LDATA/sbx/browser/home" && mv "$LDATA/sbx/browser/home.old" "$LDATA/sbx/browser/home"
 cd "$LPROJ" && lsbx --profile browser -- sh -c 'echo x >"$HOME/mine" && echo wrote'

@@ -831,7 +831,7 @@ TEST_CASE("check_exposure: cli started in the home is refused, saying what to do
     host.cwd = "/home/alice";
     const SandboxPlan plan = build_plan(load_profile("builtin:cli.toml", host, no_files()), Overrides{}, host);
     CHECK_THAT(exposure_error(plan),
-               Catch::Matches("builtin:cli\\.toml:[0-9]+:1: bind /home/alice -> /home/alice: writable, it would let "
+               Catch::Matches("builtin:cli\\.toml:[0-9:]+: bind /home/alice -> /home/alice: writable, it would let "
                               "the sandbox change /home/alice/\\.config/sbx \\(sbx's own files\\), and so what a "
                               "later launch runs \\(a compiled-in profile's entry: start sbx elsewhere, or use a copy "
                               "of the profile with `unsafe = true` on the entry\\)"));

@@ -150,7 +150,7 @@ TEST_CASE("workdir: a folder holding a socket of the user's is refused, naming i
         CHECK(std::string(e.what()) ==
               "cli: refusing to bind /usr/home/alice/proj read-write as the working directory: it holds 1 Unix socket "
               "of yours (/usr/home/alice/proj/run/tmux.sock) that the sandbox could connect to (Landlock does not "
-              "check connect(); tmux runs commands for whoever connects) (builtin:cli.toml:16:1); cd into a project "
+              "check connect(); tmux runs commands for whoever connects) (builtin:cli.toml:15:9); cd into a project "
               "folder, or bind /usr/home/alice/proj explicitly with --bind /usr/home/alice/proj if you mean it");
     }
     // Only the workdir bind is scanned: /usr, /etc/ssl and the rest are not.

@@ -37,14 +37,16 @@ constexpr size_t kMaxIncludeDepth = 16;
 constexpr size_t kMaxFilesRead = 1000;
 
 constexpr std::string_view kTopLevelKeys[] = {
-    "include",    "hostname", "chdir", "command", "new-session",  "interactive", "pty",    "user",
-    "namespaces", "env",      "mount", "seccomp", "capabilities", "landlock",    "limits", "cgroup"};
+    "include", "hostname", "chdir",   "command",      "new-session", "interactive", "pty",    "user", "namespaces",
+    "env",     "mount",    "seccomp", "capabilities", "landlock",    "limits",      "cgroup", "x11",  "audio"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
 constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",     "fsize",
                                             "core",   "stack", "memlock", "timeout", "kill-after"};
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
+constexpr std::string_view kX11Keys[] = {"enabled", "optional"};
+constexpr std::string_view kAudioKeys[] = {"enabled"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target", "content", "size",
@@ -159,6 +161,8 @@ private:
         if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));
         if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
         if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
+        if (const toml::node* node = root.get("x11")) apply_x11(table_at(*node, "x11"));
+        if (const toml::node* node = root.get("audio")) apply_audio(table_at(*node, "audio"));
     }
 
     // `pty = "auto" | "always" | "never"`. The older `interactive = true`
@@ -266,6 +270,20 @@ private:
             cgroup.cpus = Located<double>{*cpus, at(*node)};
         }
         if (auto value = optional_bool(table, "cgroup.required")) cgroup.required = value;
+    }
+
+    // [x11] and [audio]: turned on by the pieces profiles/x11.toml and
+    // profiles/audio.toml; what they pass in is decided from the host's
+    // environment when the plan is built (core/x11.cpp, core/audio.cpp).
+    void apply_x11(const toml::table& table) {
+        reject_unknown_keys(table, "x11", kX11Keys);
+        if (auto value = optional_bool(table, "x11.enabled")) profile().x11.enabled = value;
+        if (auto value = optional_bool(table, "x11.optional")) profile().x11.optional = value;
+    }
+
+    void apply_audio(const toml::table& table) {
+        reject_unknown_keys(table, "audio", kAudioKeys);
+        if (auto value = optional_bool(table, "audio.enabled")) profile().audio.enabled = value;
     }
 
     template <class T>

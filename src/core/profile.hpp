@@ -96,6 +96,17 @@ struct CgroupSpec {
     std::optional<Located<bool>> required;    // fail closed when no delegated cgroup is available
 };
 
+// [x11]: the host's X11 display (its socket and cookie only), see core/x11.hpp.
+struct X11Spec {
+    std::optional<Located<bool>> enabled;
+    std::optional<Located<bool>> optional;  // no $DISPLAY: skip instead of failing
+};
+
+// [audio]: the PulseAudio socket and cookie, the PipeWire socket, see core/audio.hpp.
+struct AudioSpec {
+    std::optional<Located<bool>> enabled;
+};
+
 struct Profile {
     std::string name;                // ${PROFILE}: the top-level profile's file name without ".toml"
     std::string path;                // the top-level file ("builtin:default.toml" for compiled-in ones)
@@ -115,6 +126,8 @@ struct Profile {
     LandlockSpec landlock;
     LimitsSpec limits;
     CgroupSpec cgroup;
+    X11Spec x11;
+    AudioSpec audio;
 };
 
 // Finds the file a --profile argument names. Only an argument containing a

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/audio.hpp"
+#include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
 #include "core/x11.hpp"
 #include "support.hpp"
@@ -237,6 +238,16 @@ TEST_CASE("x11: --dry-run says where the cookie comes from, never the cookie") {
         hex += "0123456789abcdef"[byte & 15];
     }
     CHECK(text.find(hex) == std::string::npos);
+}
+
+TEST_CASE("x11: --print-bwrap-args leaves the cookie out and says so") {
+    X11Fixture f;
+    const BwrapCommand command = to_bwrap_args(f.plan());
+    REQUIRE(command.file_contents.size() == 1);
+    CHECK(command.file_contents[0].empty());
+    CHECK(std::find(command.not_expressible.begin(), command.not_expressible.end(),
+                    "the x11 cookie in /run/sbx/Xauthority (a secret: left empty)") != command.not_expressible.end());
+    CHECK(bwrap_command_json(command).find(kCookie57) == std::string::npos);
 }
 
 TEST_CASE("x11: the display number is kept where no host abstract socket can be reached or the scope is off") {

@@ -68,7 +68,7 @@ x11_suite() {
     local XENV=(env DISPLAY=":$a" XAUTHORITY="$X11_DIR/Xauthority")
     # Controls on the host: the cookie is enforced, the right one works.
     check_true "x11 control: on the host, xdpyinfo with the cookie reaches :$a" "" \
-        "${XENV[@]}" xdpyinfo >/dev/null 2>&1
+        bash -c '"$@" >/dev/null 2>&1' _ "${XENV[@]}" xdpyinfo
     check_true "x11 control: on the host, a wrong cookie is refused by :$a (the cookie matters)" "" \
         bash -c '! env DISPLAY=":$1" XAUTHORITY="$2" xdpyinfo >/dev/null 2>&1' _ "$a" "$X11_DIR/wrong"
 

@@ -224,7 +224,9 @@ void add_x11(SandboxPlan& plan, const X11Spec& spec, const HostFacts& host, cons
     bind.dest = x.inner_socket;
     bind.origin = loc.str() + " (x11)";
     plan.mounts.push_back(std::move(bind));
-    set_plan_env(plan.env, "DISPLAY", ":" + std::to_string(x.inner));
+    // The screen the host's DISPLAY names, kept (":57.1" -> ":1000.1").
+    set_plan_env(plan.env, "DISPLAY",
+                 ":" + std::to_string(x.inner) + (display.screen ? "." + std::to_string(display.screen) : ""));
 
     // The cookie: $XAUTHORITY, else ~/.Xauthority, as Xlib looks.
     const auto xauthority_var = host.env.find("XAUTHORITY");

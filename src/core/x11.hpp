@@ -93,15 +93,15 @@ inline constexpr const char* kInnerXauthority = "/run/sbx/Xauthority";
 
 // The `x11` piece, when spec.enabled: the display's socket bound (read-only:
 // connect(2) needs no write access to the mount) at /tmp/.X11-unix/X<inner>,
-// DISPLAY=:<inner>, and, when the host's Xauthority ($XAUTHORITY, else
-// ~/.Xauthority) holds a cookie for it, a 0600 file at kInnerXauthority
-// holding only that cookie as a FamilyWild entry for <inner>, with
-// XAUTHORITY pointing at it (else XAUTHORITY is unset: a server without
-// -auth needs none). Throws Usage at the `enabled` key for a missing
-// $DISPLAY (unless spec.optional: then the piece is skipped, with a line
-// in plan.x11.why), an unusable one (TCP, malformed, no socket) and a
-// malformed Xauthority file. Adds to plan.mounts
-// (kept parents first) and plan.env, and fills plan.x11.
+// DISPLAY=:<inner> (with the host's screen, if any), and, when the host's
+// Xauthority ($XAUTHORITY, else ~/.Xauthority) holds a cookie for it, a
+// 0600 file at kInnerXauthority holding only that cookie as a FamilyWild
+// entry for <inner>, with XAUTHORITY pointing at it (else XAUTHORITY is
+// unset: a server without -auth needs none). Throws Usage at the `enabled`
+// key for a missing $DISPLAY (unless spec.optional: then the piece is
+// skipped, with a line in plan.x11.why), an unusable one (TCP, malformed,
+// no socket) and a malformed Xauthority file. Adds to plan.mounts (kept
+// parents first) and plan.env, and fills plan.x11.
 void add_x11(SandboxPlan& plan, const X11Spec& spec, const HostFacts& host, const X11Host& query);
 
 // Sets NAME=value in a plan's environment (replacing NAME), or removes NAME.

@@ -258,6 +258,8 @@ TEST_CASE("x11: the display number is kept where no host abstract socket can be 
     CHECK(f.plan(false).x11.inner == 57);
     f.abi = 6;
     CHECK(f.plan(false).x11.inner == 1000);
+    f.host.env["DISPLAY"] = ":57.1";  // the screen is kept
+    CHECK(env_named(f.plan(false), "DISPLAY") == std::vector<std::string>{"DISPLAY=:1000.1"});
     SandboxPlan off;
     off.landlock.scoped = false;
     add_x11(off, f.spec, f.host, f.query());

@@ -6,19 +6,23 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 
 #include "cli/cli.hpp"
+#include "core/audio.hpp"
 #include "core/bwrap_args.hpp"
 #include "core/plan_builder.hpp"
 #include "core/plan_finish.hpp"
 #include "core/profile.hpp"
 #include "core/shared_folders.hpp"
+#include "core/x11.hpp"
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sys/cgroup_probe.hpp"
+#include "sys/desktop_probe.hpp"
 #include "sys/host_facts.hpp"
 #include "sys/host_scan.hpp"
 #include "sys/syscalls.hpp"
@@ -75,8 +79,22 @@ int main(int argc, char** argv) {
         // other modes print what does not depend on them (bwrap has no
         // cgroup limits), and a `required` limit must not make them fail.
         const bool place_cgroup = !options.print_bwrap_args && options.export_seccomp.empty();
+        sbx::core::SandboxPlan built = sbx::core::build_plan(profile, options.overrides, host);
+        // The desktop pieces look at the host's display and sound servers
+        // (their sockets, the Xauthority file) only when a profile asks.
+        if (profile.x11.enabled && profile.x11.enabled->value) {
+            const std::set<unsigned> abstract = sbx::sys::abstract_x11_displays();
+            sbx::core::add_x11(
+                built, profile.x11, host,
+                {[](const std::string& file) { return sbx::sys::read_small_file(file, sbx::core::kMaxXauthoritySize); },
+                 sbx::sys::host_name(), [&abstract](unsigned n) { return abstract.count(n) > 0; },
+                 sbx::sys::landlock_abi_version(), sbx::sys::something_at});
+            for (const auto& line : built.x11.why) spdlog::debug("x11: {}", line);
+        }
+        sbx::core::add_audio(built, profile.audio, host, sbx::sys::something_at);
+        for (const auto& line : built.audio.why) spdlog::debug("audio: {}", line);
         const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
-            sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
+            std::move(built), profile.landlock, host,
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,
              [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); },
              place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{},
@@ -105,6 +123,7 @@ int main(int argc, char** argv) {
             std::cout << sbx::core::describe(plan);
             return 0;
         }
+        if (!plan.audio.warning.empty()) spdlog::warn("{}", plan.audio.warning);
         // Only a launch changes the host; the modes above run nothing.
         sbx::sandbox::prepare_host(plan);
         const int status = sbx::sandbox::run(plan);

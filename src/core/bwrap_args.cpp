@@ -125,6 +125,17 @@ BwrapCommand to_bwrap_args(const SandboxPlan& plan) {
     command.args.emplace_back("--");
     command.args.insert(command.args.end(), plan.argv.begin(), plan.argv.end());
     command.not_expressible = not_expressible(plan);
+    // The x11 piece's cookie is a secret, never printed: its file is left
+    // empty (a server with -auth then refuses bwrap's client), and said so.
+    size_t file_index = 0;
+    for (const auto& op : plan.mounts) {
+        if (op.kind != MountKind::File) continue;
+        if (!plan.x11.xauthority.empty() && op.dest == plan.x11.xauthority) {
+            command.file_contents[file_index].clear();
+            command.not_expressible.push_back("the x11 cookie in " + op.dest + " (a secret: left empty)");
+        }
+        ++file_index;
+    }
     return command;
 }
 

@@ -149,6 +149,34 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
     }
 }
 
+// The desktop pieces: what they pass in and why; never the cookie itself.
+void describe_desktop(std::ostringstream& out, const SandboxPlan& plan) {
+    if (plan.x11.enabled && plan.x11.socket.empty()) {
+        out << "x11         skipped\n";
+        for (const auto& line : plan.x11.why) out << "  " << line << "\n";
+    } else if (plan.x11.enabled) {
+        const X11Plan& x = plan.x11;
+        out << "x11         DISPLAY=" << x.host_display << " on the host: socket " << x.socket << " -> "
+            << x.inner_socket << ", DISPLAY=:" << x.inner << " inside; ";
+        if (x.xauthority.empty())
+            out << "no cookie\n";
+        else
+            out << "cookie from " << x.xauthority_source << " (" << x.cookie_bytes << " bytes, not shown) -> "
+                << x.xauthority << "\n";
+        for (const auto& line : x.why) out << "  " << line << "\n";
+        out << "  X11 gives the sandbox every window on this display (sbx(1), SECURITY)\n";
+    }
+    if (plan.audio.enabled) {
+        out << "audio       ";
+        if (!plan.audio.pulse_socket.empty()) out << "PulseAudio " << plan.audio.pulse_socket << " ";
+        if (!plan.audio.pipewire_socket.empty()) out << "PipeWire " << plan.audio.pipewire_socket << " ";
+        if (!plan.audio.warning.empty()) out << "none";
+        out << "\n";
+        for (const auto& line : plan.audio.why) out << "  " << line << "\n";
+        if (!plan.audio.warning.empty()) out << "  warning: " << plan.audio.warning << "\n";
+    }
+}
+
 }  // namespace
 
 std::string describe(const SandboxPlan& plan) {
@@ -182,6 +210,7 @@ std::string describe(const SandboxPlan& plan) {
     for (const auto& op : plan.skipped)
         out << "  -  " << describe_op(op) << (op.glob ? ": no match" : ": source missing") << ", skipped   # "
             << op.origin << "\n";
+    describe_desktop(out, plan);
     out << "chdir       " << plan.chdir << "\n";
     out << "environment (" << plan.env.size() << " variables)\n";
     for (const auto& kv : plan.env) out << "  " << kv << "\n";

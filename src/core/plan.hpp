@@ -145,6 +145,34 @@ struct WaylandPlan {
     std::string origin;                 // "file:line:col" of `enabled`
 };
 
+// The `x11` piece (core/x11.hpp): one display's socket and a cookie file
+// written inside. The cookie itself is only in the File mount's content,
+// never printed (describe says where it came from and how many bytes).
+struct X11Plan {
+    bool enabled = false;
+    std::string host_display;       // $DISPLAY on the host, as it was
+    unsigned display = 0;           // the host's display number
+    unsigned inner = 0;             // the display number inside: DISPLAY=:inner
+    std::string socket;             // the host's socket (bound to inner_socket)
+    std::string inner_socket;       // /tmp/.X11-unix/X<inner>
+    std::string xauthority_source;  // the host file read ("" when none was found)
+    std::string xauthority;         // the file written inside ("" when no cookie)
+    size_t cookie_bytes = 0;        // the cookie's length (MIT-MAGIC-COOKIE-1: 16)
+    std::vector<std::string> why;   // each decision in words (--dry-run, --verbose)
+};
+
+// The `audio` piece (core/audio.hpp): the sockets found, each bound at its
+// own path, and the Pulse cookie bound read-only.
+struct AudioPlan {
+    bool enabled = false;
+    std::string pulse_socket;         // bound at the same path ("" when missing)
+    std::string pulse_cookie_source;  // the host's cookie file ("" when none)
+    std::string pulse_cookie;         // where it is inside
+    std::string pipewire_socket;      // bound at the same path ("" when missing)
+    std::vector<std::string> why;     // each decision and each skip (--dry-run, --verbose)
+    std::string warning;              // no server at all: warned at launch, the sandbox still runs
+};
+
 struct SandboxPlan {
     std::string profile_name;
     std::vector<std::string> profile_files;  // every profile file read, top-level first
@@ -170,6 +198,8 @@ struct SandboxPlan {
     uint64_t kill_after = 5;  // seconds from SIGTERM to SIGKILL at the timeout
     CgroupPlan cgroup;
     WaylandPlan wayland;
+    X11Plan x11;
+    AudioPlan audio;
     // Host paths the sandbox must never be able to write (sbx's own config,
     // profile and state folders), whether they exist yet or not.
     std::vector<std::string> protected_paths;

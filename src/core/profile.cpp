@@ -43,7 +43,7 @@ constexpr std::string_view kTopLevelKeys[] = {"include", "hostname", "chdir", "c
                                               // The compact mount lists (kCompactMountKeys).
                                               "bind", "ro-bind", "dev-bind", "tmpfs", "dir",
                                               // The desktop pieces' tables.
-                                              "wayland"};
+                                              "wayland", "x11", "audio"};
 // Top-level keys whose array lists entries of that type, one element each:
 // a path (a bind's host source, or a destination inside) or an inline table
 // of the keys [[mount]] takes for the type (mount_rule).
@@ -55,6 +55,8 @@ constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",
                                             "core",   "stack", "memlock", "timeout", "kill-after"};
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
 constexpr std::string_view kWaylandKeys[] = {"enabled", "security-context"};
+constexpr std::string_view kX11Keys[] = {"enabled", "optional"};
+constexpr std::string_view kAudioKeys[] = {"enabled"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target", "content", "size",
@@ -187,6 +189,8 @@ private:
         if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
         if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
         if (const toml::node* node = root.get("wayland")) apply_wayland(table_at(*node, "wayland"));
+        if (const toml::node* node = root.get("x11")) apply_x11(table_at(*node, "x11"));
+        if (const toml::node* node = root.get("audio")) apply_audio(table_at(*node, "audio"));
     }
 
     // `pty = "auto" | "always" | "never"`. The older `interactive = true`
@@ -301,6 +305,20 @@ private:
         WaylandSpec& wayland = profile().wayland;
         if (auto value = optional_bool(table, "wayland.enabled")) wayland.enabled = value;
         if (auto value = optional_bool(table, "wayland.security-context")) wayland.security_context = value;
+    }
+
+    // [x11] and [audio]: turned on by the pieces profiles/x11.toml and
+    // profiles/audio.toml; what they pass in is decided from the host's
+    // environment when the plan is built (core/x11.cpp, core/audio.cpp).
+    void apply_x11(const toml::table& table) {
+        reject_unknown_keys(table, "x11", kX11Keys);
+        if (auto value = optional_bool(table, "x11.enabled")) profile().x11.enabled = value;
+        if (auto value = optional_bool(table, "x11.optional")) profile().x11.optional = value;
+    }
+
+    void apply_audio(const toml::table& table) {
+        reject_unknown_keys(table, "audio", kAudioKeys);
+        if (auto value = optional_bool(table, "audio.enabled")) profile().audio.enabled = value;
     }
 
     template <class T>

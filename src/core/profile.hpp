@@ -104,6 +104,17 @@ struct WaylandSpec {
     std::optional<Located<bool>> security_context;  // default true: wp_security_context_v1 where offered
 };
 
+// [x11]: the host's X11 display (its socket and cookie only), see core/x11.hpp.
+struct X11Spec {
+    std::optional<Located<bool>> enabled;
+    std::optional<Located<bool>> optional;  // no $DISPLAY: skip instead of failing
+};
+
+// [audio]: the PulseAudio socket and cookie, the PipeWire socket, see core/audio.hpp.
+struct AudioSpec {
+    std::optional<Located<bool>> enabled;
+};
+
 struct Profile {
     std::string name;                // ${PROFILE}: the top-level profile's file name without ".toml"
     std::string path;                // the top-level file ("builtin:default.toml" for compiled-in ones)
@@ -126,6 +137,8 @@ struct Profile {
     LimitsSpec limits;
     CgroupSpec cgroup;
     WaylandSpec wayland;
+    X11Spec x11;
+    AudioSpec audio;
 };
 
 // Finds the file a --profile argument names. Only an argument containing a

@@ -18,6 +18,10 @@ void set_plan_env(std::vector<std::string>& env, const std::string& name, const 
         env.push_back(prefix + value);
 }
 
+void unset_plan_env(std::vector<std::string>& env, const std::string& name) {
+    std::erase_if(env, [&](const std::string& entry) { return entry.starts_with(name + "="); });
+}
+
 bool has_private_runtime_dir(const SandboxPlan& plan, const std::string& dir) {
     return std::any_of(plan.mounts.begin(), plan.mounts.end(), [&](const MountOp& op) {
         return op.dest == dir && op.kind == MountKind::Tmpfs && op.origin.starts_with(kRuntimeDirOrigin);

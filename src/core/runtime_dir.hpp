@@ -36,7 +36,9 @@ std::string ensure_private_runtime_dir(SandboxPlan& plan, const HostFacts& host,
 // ensure_private_runtime_dir added (false: the profile's own mount, or none).
 bool has_private_runtime_dir(const SandboxPlan& plan, const std::string& dir);
 
-// Sets NAME=value in a plan's environment, replacing an earlier value.
+// Sets NAME=value in a plan's environment, replacing an earlier value in
+// place, or removes NAME.
 void set_plan_env(std::vector<std::string>& env, const std::string& name, const std::string& value);
+void unset_plan_env(std::vector<std::string>& env, const std::string& name);
 
 }  // namespace sbx::core

@@ -66,7 +66,7 @@ if [ "$(id -u)" -eq 0 ]; then
         bail "cannot stage the binaries and tests in $stage"
     chmod -R a+rX "$stage"
     passthrough=()
-    for v in SBX_MUST_WORK CI TERM SBX_SUITES SBX_LONG; do
+    for v in SBX_MUST_WORK CI TERM SBX_SUITES SBX_LONG SBX_IT_SCREENSHOT; do
         [ -n "${!v+set}" ] && passthrough+=("$v=${!v}")
     done
     # A delegated cgroup v2 subtree for the cgroup tests, where the host can give one.

@@ -311,7 +311,7 @@ TEST_CASE("profile errors point at the offending key or value") {
         {"bogus = 1",
          "/p/test.toml:1:1: unknown key `bogus` (expected one of: include, hostname, chdir, command, "
          "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
-         "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland)"},
+         "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio)"},
         {"hostname = 5", "/p/test.toml:1:12: `hostname` must be a string"},
         {"\nchdir = true", "/p/test.toml:2:9: `chdir` must be a string"},
         {"new-session = \"yes\"", "/p/test.toml:1:15: `new-session` must be true or false"},
@@ -786,26 +786,26 @@ TEST_CASE("includes: errors") {
         CHECK(load_error("include = [\"./bad.toml\"]", fs) ==
               "/p/bad.toml:3:3: unknown key `hostnme` (expected one of: include, hostname, chdir, command, "
               "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
-              "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland)");
+              "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio)");
     }
     SECTION("a missing include lists where it looked") {
         CHECK(load_error("\ninclude = [\"default\", \"nope\"]") ==
               "/p/test.toml:2:23: profile \"nope\" not found (looked in: /home/alice/.cfg/sbx/profiles/nope.toml, "
               "/etc/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, "
-              "browser, wayland)");
+              "browser, wayland, x11, audio)");
         CHECK(load_error("include = [\"x/y.toml\"]") ==
               "/p/test.toml:1:12: profile \"x/y.toml\" not found (looked in: /p/x/y.toml, builtin profiles: "
-              "default, cli, browser, wayland)");
+              "default, cli, browser, wayland, x11, audio)");
         CHECK(load_error("include = [\"/abs/y.toml\"]") ==
               "/p/test.toml:1:12: profile \"/abs/y.toml\" not found (looked in: /abs/y.toml, builtin profiles: "
-              "default, cli, browser, wayland)");
+              "default, cli, browser, wayland, x11, audio)");
         // "y.toml" is a name: the folder of the including file is not searched.
         FakeFiles fs;
         fs.files["/p/y.toml"] = "";
         CHECK(load_error("include = [\"y.toml\"]", fs) ==
               "/p/test.toml:1:12: profile \"y.toml\" not found (looked in: /home/alice/.cfg/sbx/profiles/y.toml, "
               "/etc/sbx/profiles/y.toml, /usr/share/sbx/profiles/y.toml, builtin profiles: default, cli, browser, "
-              "wayland); "
+              "wayland, x11, audio); "
               "a name is never looked up in the current folder: write \"./y.toml\" for a file there or next to the "
               "including profile");
     }
@@ -904,10 +904,10 @@ TEST_CASE("resolve_profile: a NAME in the profile folders, then the builtins; a 
         CHECK(usage_error([&] { resolve("nope"); }) ==
               "profile \"nope\" not found (looked in: /home/alice/.cfg/sbx/profiles/nope.toml, "
               "/etc/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, "
-              "browser, wayland)");
+              "browser, wayland, x11, audio)");
         CHECK(usage_error([&] { resolve("./nope.toml"); }) ==
               "profile \"./nope.toml\" not found (looked in: /work/proj/nope.toml, builtin profiles: default, cli, "
-              "browser, wayland)");
+              "browser, wayland, x11, audio)");
         CHECK(usage_error([&] { resolve(""); }) == "the profile name is empty");
         CHECK_THROWS_AS(resolve(".toml"), Error);
         CHECK_THROWS_AS(resolve(".."), Error);
@@ -1086,7 +1086,7 @@ TEST_CASE("the shipped profiles load") {
         CHECK(p.name == "browser");
         REQUIRE(p.namespaces.net);
         CHECK_FALSE(p.namespaces.net->value);
-        REQUIRE(p.mounts.size() == 29);
+        REQUIRE(p.mounts.size() == 27);  // the x11 and audio pieces replace two binds
         const FsEntry& home = p.mounts[18];
         CHECK(home.type == MountKind::Bind);
         CHECK(home.source == "/home/alice/.data/sbx/browser/home");
@@ -1095,6 +1095,9 @@ TEST_CASE("the shipped profiles load") {
         CHECK(p.mounts.back().type == MountKind::DevBind);
         CHECK(p.mounts.back().source == "/dev/dri");
         CHECK(p.mounts.back().optional);
-        CHECK(p.env.keep.size() == 7 + 6);
+        CHECK(p.env.keep.size() == 7 + 4);
+        CHECK(p.x11.enabled->value);
+        CHECK(p.x11.optional->value);
+        CHECK(p.audio.enabled->value);
     }
 }

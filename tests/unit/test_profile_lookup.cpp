@@ -25,7 +25,7 @@ HostFacts lookup_host() {
     return host;
 }
 
-const std::string kBuiltins = "builtin profiles: default, cli, browser, wayland";
+const std::string kBuiltins = "builtin profiles: default, cli, browser, wayland, x11, audio";
 
 }  // namespace
 

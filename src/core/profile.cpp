@@ -37,14 +37,17 @@ constexpr size_t kMaxIncludeDepth = 16;
 constexpr size_t kMaxFilesRead = 1000;
 
 constexpr std::string_view kTopLevelKeys[] = {
-    "include",    "hostname", "chdir", "command", "new-session",  "interactive", "pty",    "user",
-    "namespaces", "env",      "mount", "seccomp", "capabilities", "landlock",    "limits", "cgroup"};
+    "include", "hostname", "chdir",   "command",      "new-session", "interactive", "pty",    "user", "namespaces",
+    "env",     "mount",    "seccomp", "capabilities", "landlock",    "limits",      "cgroup", "dbus"};
 constexpr std::string_view kSeccompKeys[] = {"policy", "allow", "deny", "log", "nested-userns", "strict-exec"};
 constexpr std::string_view kCapabilitiesKeys[] = {"keep"};
 constexpr std::string_view kLandlockKeys[] = {"enabled", "min-abi", "execute", "scoped"};
 constexpr std::string_view kLimitsKeys[] = {"nofile", "nproc", "as",      "cpu",     "fsize",
                                             "core",   "stack", "memlock", "timeout", "kill-after"};
 constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"};
+constexpr std::string_view kDbusKeys[] = {"session",    "talk",       "own",         "see",
+                                          "call",       "broadcast",  "system",      "system-talk",
+                                          "system-own", "system-see", "system-call", "system-broadcast"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target", "content", "size",
@@ -159,6 +162,7 @@ private:
         if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));
         if (const toml::node* node = root.get("limits")) apply_limits(table_at(*node, "limits"));
         if (const toml::node* node = root.get("cgroup")) apply_cgroup(table_at(*node, "cgroup"));
+        if (const toml::node* node = root.get("dbus")) apply_dbus(table_at(*node, "dbus"));
     }
 
     // `pty = "auto" | "always" | "never"`. The older `interactive = true`
@@ -266,6 +270,27 @@ private:
             cgroup.cpus = Located<double>{*cpus, at(*node)};
         }
         if (auto value = optional_bool(table, "cgroup.required")) cgroup.required = value;
+    }
+
+    // [dbus]: shapes only; the names and rules are checked by core/dbus.cpp.
+    void apply_dbus(const toml::table& table) {
+        reject_unknown_keys(table, "dbus", kDbusKeys);
+        DbusSpec& dbus = profile().dbus;
+        if (auto value = optional_bool(table, "dbus.session")) dbus.session = value;
+        if (auto value = optional_bool(table, "dbus.system")) dbus.system = value;
+        const auto lists = [&](BusRulesSpec& rules, const std::string& prefix) {
+            const std::pair<const char*, std::vector<Located<std::string>>*> keys[] = {{"talk", &rules.talk},
+                                                                                       {"own", &rules.own},
+                                                                                       {"see", &rules.see},
+                                                                                       {"call", &rules.call},
+                                                                                       {"broadcast", &rules.broadcast}};
+            for (const auto& [key, out] : keys) {
+                const std::string name = prefix + key;
+                if (const toml::node* node = table.get(name)) append(*out, strings_at(*node, "dbus." + name, false));
+            }
+        };
+        lists(dbus.session_rules, "");
+        lists(dbus.system_rules, "system-");
     }
 
     template <class T>

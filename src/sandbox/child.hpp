@@ -4,6 +4,8 @@
 // the target and execs the small supervisor (src/init) to stay PID 1.
 #pragma once
 
+#include <vector>
+
 #include "core/plan.hpp"
 #include "sandbox/seccomp.hpp"
 
@@ -13,6 +15,9 @@ struct ChildFds {
     int sync = -1;        // the sandbox's end of the handshake (sys/sync_channel.hpp)
     int pty_socket = -1;  // where the pty's master goes back to the launcher; -1: no pty
     int supervisor = -1;  // sbx-init, opened O_PATH before the clone (exec'd after pivot_root)
+    // The helpers' sync pipes (sandbox/helpers.hpp), held by PID 1 for the
+    // sandbox's whole life, never by the target.
+    std::vector<int> helper_ends;
 };
 
 // Runs in a fork-like clone of the launcher (its own copy of memory).

@@ -51,6 +51,7 @@
 #include "log/log.hpp"
 #include "sandbox/cgroup.hpp"
 #include "sandbox/child.hpp"
+#include "sandbox/helpers.hpp"
 #include "sandbox/pty.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sys/sync_channel.hpp"
@@ -286,6 +287,8 @@ long clone_sandbox(const core::SandboxPlan& plan, const SandboxCgroup* cgroup) {
 }  // namespace
 
 void prepare_host(const core::SandboxPlan& plan) {
+    // A helper that is not installed fails the launch before anything is made.
+    check_helpers_installed(plan.helpers);
     // The plan names each missing `create` source by its real path as it
     // will be (core::finish_plan: the real path of the deepest existing
     // ancestor plus the missing rest), and every check on real paths ran
@@ -324,14 +327,22 @@ int run(const core::SandboxPlan& plan) {
     }
     // Fails closed (or warns) before anything is created in the sandbox.
     const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
+    // The helpers and their folder, ready before the sandbox exists; on any
+    // failure from here on, their destructors stop them and remove it.
+    const std::unique_ptr<InstanceFolder> instance =
+        plan.instance.any() ? std::make_unique<InstanceFolder>(plan.instance) : nullptr;
+    Helpers helpers(plan.helpers);
 
     const long pid = clone_sandbox(plan, cgroup.get());
-    if (pid == 0) sandbox_child(plan, seccomp, {sync_theirs.get(), pty_theirs.get(), init_supervisor.get()});
+    if (pid == 0)
+        sandbox_child(plan, seccomp,
+                      {sync_theirs.get(), pty_theirs.get(), init_supervisor.get(), helpers.sandbox_ends()});
     if (pid < 0) throw_clone_error(errno);
     // Ours closed, the sandbox's copies are the only ones: their end of file
-    // is the handshake's.
+    // is the handshake's (and the helpers' pipes end with the sandbox).
     sync_theirs.reset();
     pty_theirs.reset();
+    helpers.close_sandbox_ends();
     // The child's user namespace exists once clone returns: its maps are
     // written now, while the child closes what it inherited, and the child
     // waits for this frame before anything else.
@@ -354,10 +365,12 @@ int run(const core::SandboxPlan& plan) {
     supervision.io = {&handshake};
     // Nothing left for this process to do once the target runs but to wait
     // and forward signals, unless it proxies a pty, keeps a timeout or must
-    // remove a cgroup: then it becomes the small supervisor.
+    // remove a cgroup or an instance folder: then it becomes the small
+    // supervisor. Helpers stay its children across that exec: sbx-supervise
+    // reaps them, and its exit kills them (PR_SET_PDEATHSIG).
     init::Outcome outcome;
     bool over = false;
-    if (!plan.terminal.pty && plan.timeout == 0 && !cgroup) {
+    if (!plan.terminal.pty && plan.timeout == 0 && !cgroup && !instance) {
         // Supervise here until the handshake is over, then become the small
         // supervisor. (Until 2026-11 this waited 50 ms first, so that a short
         // sandbox never paid for the exec; with sbx-supervise a static musl
@@ -388,6 +401,8 @@ int run(const core::SandboxPlan& plan) {
         }
         outcome = init::supervise(supervision);
     }  // the outer terminal is restored here, before anything is printed
+    // The sandbox is gone, and with it the ends of the helpers' pipes.
+    helpers.stop();
     if (!handshake.failure().empty()) {
         spdlog::error("{}", handshake.failure());
         return handshake.failure_status();

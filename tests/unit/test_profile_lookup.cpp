@@ -25,7 +25,7 @@ HostFacts lookup_host() {
     return host;
 }
 
-const std::string kBuiltins = "builtin profiles: default, cli, browser";
+const std::string kBuiltins = "builtin profiles: default, cli, browser, dbus";
 
 }  // namespace
 

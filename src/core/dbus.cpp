@@ -144,6 +144,9 @@ bool valid_bus_name(std::string_view name, bool wildcard, std::string* why) {
     if (name.size() > 255) return *why = "a bus name is at most 255 bytes", false;
     if (name.front() == ':')
         return *why = "a unique name (\":1.42\") changes with every connection; name a well-known one", false;
+    // Allowed by the specification, refused here: no argument sbx passes
+    // may look like an option, to the proxy or to whatever logs it.
+    if (name.front() == '-') return *why = "a bus name may not start with '-'", false;
     if (wildcard && name.ends_with(".*")) name.remove_suffix(2);
     return dotted(name, true, wildcard ? 1 : 2, why, "a bus name") &&
            (name.find('.') != std::string_view::npos || (*why = "a bus name needs at least 2 elements", false));

@@ -274,11 +274,15 @@ void finish_dbus(SandboxPlan& plan, const HostFacts& host, const SourceResolver&
     std::vector<std::pair<std::string, bool>> hidden;  // real host path, is a folder
     for (const auto& raw : plan.dbus.raw_sockets)
         if (const auto real = resolve(raw)) hidden.emplace_back(*real, false);
-    if (plan.instance.any() || resolve(instances)) hidden.emplace_back(instances, true);
+    // The folder of instance folders is covered even before it exists: a
+    // sandbox started later would make it, and its proxy's socket, appear
+    // under the bind. The launch creates it first (InstancePlan::root).
+    if (resolve(runtime)) hidden.emplace_back(instances, true);
     for (const auto& [real, folder] : hidden) {
         for (const auto& op : plan.mounts) {
             const std::string dest = shown_at(op, real);
             if (dest.empty()) continue;
+            if (folder) plan.instance.root = instances;
             const bool taken =
                 std::any_of(added.begin(), added.end(), [&](const MountOp& a) { return a.dest == dest; });
             if (taken) continue;  // the proxy's socket is bound there

@@ -40,7 +40,9 @@ struct HelperPlan {
 // reused by a process with another start time) and remove it. Issue 14's
 // registry (sbx list) grows from here. Empty `dir`: this sandbox needs none.
 struct InstancePlan {
-    std::string root;  // $XDG_RUNTIME_DIR/sbx (0700, owned by the user)
+    // $XDG_RUNTIME_DIR/sbx (0700, owned by the user); also set without a
+    // `dir` when a bind shows it: the launch creates it before the cover.
+    std::string root;
     std::string name;  // the launcher's pid, in decimal
     std::string dir;   // root + "/" + name
     bool any() const { return !dir.empty(); }

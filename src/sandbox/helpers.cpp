@@ -142,22 +142,26 @@ void check_helpers_installed(const std::vector<core::HelperPlan>& helpers) {
     for (const auto& helper : helpers) program_of(helper);
 }
 
-InstanceFolder::InstanceFolder(const core::InstancePlan& plan) : name_(plan.name), path_(plan.dir) {
-    const std::string runtime = core::parent_path(plan.root);
-    sys::UniqueFd parent = sys::open_checked(runtime, O_PATH | O_DIRECTORY);
+sys::UniqueFd open_instance_root(const std::string& root) {
+    sys::UniqueFd parent = sys::open_checked(core::parent_path(root), O_PATH | O_DIRECTORY);
     // Never through a symlink someone planted: created or opened with
     // O_NOFOLLOW, and ours alone.
-    if (::mkdirat(parent.get(), "sbx", 0700) != 0 && errno != EEXIST) sys::throw_errno("mkdir " + plan.root);
+    if (::mkdirat(parent.get(), "sbx", 0700) != 0 && errno != EEXIST) sys::throw_errno("mkdir " + root);
     const int fd = ::openat(parent.get(), "sbx", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) sys::throw_errno("open " + plan.root + " (a folder, not a symlink)");
-    root_.reset(fd);
+    if (fd < 0) sys::throw_errno("open " + root + " (a folder, not a symlink)");
+    sys::UniqueFd dir(fd);
     struct stat st {};
-    if (::fstat(fd, &st) != 0) sys::throw_errno("stat " + plan.root);
+    if (::fstat(fd, &st) != 0) sys::throw_errno("stat " + root);
     if (st.st_uid != ::getuid())
         throw Error(ErrorKind::Setup,
-                    plan.root + " belongs to uid " + std::to_string(st.st_uid) + ", not to you: refusing to use it",
-                    EPERM);
-    if ((st.st_mode & 07777) != 0700 && ::fchmod(fd, 0700) != 0) sys::throw_errno("chmod 0700 " + plan.root);
+                    root + " belongs to uid " + std::to_string(st.st_uid) + ", not to you: refusing to use it", EPERM);
+    if ((st.st_mode & 07777) != 0700 && ::fchmod(fd, 0700) != 0) sys::throw_errno("chmod 0700 " + root);
+    return dir;
+}
+
+InstanceFolder::InstanceFolder(const core::InstancePlan& plan)
+    : name_(plan.name), path_(plan.dir), root_(open_instance_root(plan.root)) {
+    const int fd = root_.get();
     remove_stale_instances(fd, name_);
     spdlog::debug("instance folder {} (0700)", path_);
     if (::mkdirat(fd, name_.c_str(), 0700) != 0) sys::throw_errno("mkdir " + path_);

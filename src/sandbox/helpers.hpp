@@ -29,6 +29,10 @@ namespace sbx::sandbox {
 // program is not in the launcher's PATH. Called before anything is created.
 void check_helpers_installed(const std::vector<core::HelperPlan>& helpers);
 
+// $XDG_RUNTIME_DIR/sbx, created (0700) or opened, never through a
+// symlink, refused unless the user owns it.
+sys::UniqueFd open_instance_root(const std::string& root);
+
 // $XDG_RUNTIME_DIR/sbx/<pid>: created 0700 (and $XDG_RUNTIME_DIR/sbx
 // 0700, never through a symlink, refused unless the user owns it) after
 // the folders of sandboxes that are gone were removed; removed itself by

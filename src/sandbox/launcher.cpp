@@ -331,6 +331,9 @@ int run(const core::SandboxPlan& plan) {
     // failure from here on, their destructors stop them and remove it.
     const std::unique_ptr<InstanceFolder> instance =
         plan.instance.any() ? std::make_unique<InstanceFolder>(plan.instance) : nullptr;
+    // Without a folder of its own, the folder of all of them may still need
+    // to exist: a bind shows where it goes, and its cover needs a place.
+    if (!instance && !plan.instance.root.empty()) open_instance_root(plan.instance.root);
     Helpers helpers(plan.helpers);
 
     const long pid = clone_sandbox(plan, cgroup.get());

@@ -167,10 +167,20 @@ dest = "/hostrun"
         REQUIRE(cover != nullptr);
         CHECK(cover->kind == MountKind::Tmpfs);
     }
-    // A cover over what does not exist would create it on the host: none.
+    CHECK(plan.instance.root == "/run/user/1000/sbx");
+    // A cover over a socket that does not exist would create it on the
+    // host: none. The folder of instance folders is covered all the same
+    // (a later sandbox would make it), and the launch creates it first.
     plan = finished(binds_runtime, {"/run/user/1000/x"});
     CHECK(at(plan, "/run/user/1000/bus") == nullptr);
+    REQUIRE(at(plan, "/run/user/1000/sbx") != nullptr);
+    CHECK(at(plan, "/run/user/1000/sbx")->kind == MountKind::Tmpfs);
+    CHECK(plan.instance.root == "/run/user/1000/sbx");
+    CHECK_FALSE(plan.instance.any());
+    // Without a runtime folder on the host, nothing to cover or create.
+    plan = finished("[[mount]]\ntype = \"ro-bind\"\nsource = \"/run\"\n", {"/run/other"});
     CHECK(at(plan, "/run/user/1000/sbx") == nullptr);
+    CHECK(plan.instance.root.empty());
     // Nothing binds them: nothing to cover.
     plan = finished("", {"/run/user/1000/bus"});
     CHECK(std::none_of(plan.mounts.begin(), plan.mounts.end(),

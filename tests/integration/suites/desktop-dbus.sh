@@ -168,6 +168,31 @@ rc=1$" "$OUT"
         "$DB_RT/sbx/1 was removed" test -d "$DB_RT/sbx/1"
     rmdir "$DB_RT/sbx/1"
 
+    # A sandbox given all of $XDG_RUNTIME_DIR, started before the folder of
+    # instance folders exists, does not see the proxy of a sandbox started
+    # after it (the launch makes the folder first, and covers it).
+    rm -rf "$DB_RT/sbx"
+    "${DB_KILL_ENV[@]}" "$SBX" --profile "$P_OFF_RT" -- sh -c \
+        "echo started; while [ ! -e $DB_RT/go ]; do sleep 0.05; done; ls -A $DB_RT/sbx | wc -l" \
+        >"$WORK/db-a" 2>"$WORK/db-a.err" </dev/null &
+    DB_A=$!
+    BG_PIDS+=("$DB_A")
+    wait_line "$WORK/db-a" "^started" 10 "$DB_A"
+    "${DB_KILL_ENV[@]}" "$SBX" --profile "$P_DBUS" -- sh -c 'echo started; exec sleep 20' \
+        >"$WORK/db-b" 2>&1 </dev/null &
+    DB_B=$!
+    BG_PIDS+=("$DB_B")
+    wait_line "$WORK/db-b" "^started" 10 "$DB_B"
+    check_true "dbus: control: the later sandbox's proxy socket is there on the host" \
+        "no socket $DB_RT/sbx/$DB_B/bus" test -S "$DB_RT/sbx/$DB_B/bus"
+    touch "$DB_RT/go"
+    wait_exit "$DB_A" 10
+    check_eq "dbus escape: \$XDG_RUNTIME_DIR bound: a proxy started later stays hidden" "started
+0" "$(cat "$WORK/db-a")"
+    kill "$DB_B"
+    wait_exit "$DB_B" 5
+    rm -f "$DB_RT/go"
+
     # A planted symlink is never followed.
     mv "$DB_RT/sbx" "$DB_RT/sbx.real"
     ln -s "$WORK" "$DB_RT/sbx"

@@ -87,6 +87,11 @@ EOF
     check_match "dbus: --dry-run shows the proxy's socket bound at \$XDG_RUNTIME_DIR/bus" \
         "ro-bind $DB_RT/sbx/[0-9]+/bus -> $DB_RT/bus +# sbx: the session bus through xdg-dbus-proxy" "$OUT"
 
+    db_sbx --verbose --profile "$P_DBUS" -- true
+    check_match "dbus: --verbose shows the proxy's command line and when it is ready" \
+        "start helper D-Bus proxy \(session bus\): xdg-dbus-proxy --fd=3 unix:path=$DB_RT/bus .*helper xdg-dbus-proxy is ready" \
+        "$(tr '\n' ' ' <<<"$ERR")"
+
     db_sbx --profile "$P_DBUS" -- sh -c "echo \$DBUS_SESSION_BUS_ADDRESS; $(db_ping org.sbxtest.Allowed)"
     check_match "dbus: a name on \`talk\` answers through the proxy" \
         "^unix:path=$DB_RT/bus
@@ -208,6 +213,18 @@ rc=1$" "$OUT"
         "^125 <> sbx: xdg-dbus-proxy \(D-Bus proxy \(session bus\)\) is not installed: .*install the Debian package xdg-dbus-proxy$" \
         "$RC <$OUT> $ERR"
     check_eq "dbus: without xdg-dbus-proxy: no instance folder made" "" "$(ls -A "$DB_RT/sbx")"
+
+    # A proxy that fails before it is ready: its stderr, then one line
+    # naming it; the command never runs, the folder is removed.
+    mkdir -p "$WORK/fake-proxy"
+    printf '#!/bin/sh\necho "fake proxy: cannot serve" >&2\nexit 3\n' >"$WORK/fake-proxy/xdg-dbus-proxy"
+    chmod +x "$WORK/fake-proxy/xdg-dbus-proxy"
+    run_sbx_via env XDG_RUNTIME_DIR="$DB_RT" DBUS_SESSION_BUS_ADDRESS="$DB_ADDRESS" PATH="$WORK/fake-proxy:$PATH" -- \
+        --profile "$P_DBUS" -- /bin/echo ran
+    check_match "dbus: a proxy that exits before it is ready: its stderr, then exit 125 naming it, nothing run" \
+        "^125 <> fake proxy: cannot serve
+sbx: xdg-dbus-proxy \(D-Bus proxy \(session bus\)\) exited with status 3 before it was ready$" "$RC <$OUT> $ERR"
+    check_eq "dbus: a proxy that failed leaves no instance folder" "" "$(ls -A "$DB_RT/sbx")"
 
     # Names that could become options, or are not names, are refused.
     P_BAD=$(profile dbus-bad <<'EOF'

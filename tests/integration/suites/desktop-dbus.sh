@@ -226,6 +226,78 @@ rc=1$" "$OUT"
 sbx: xdg-dbus-proxy \(D-Bus proxy \(session bus\)\) exited with status 3 before it was ready$" "$RC <$OUT> $ERR"
     check_eq "dbus: a proxy that failed leaves no instance folder" "" "$(ls -A "$DB_RT/sbx")"
 
+    # The system bus: only with `system = true`, its own rules, at its place.
+    DB_SYS=$WORK/dbus-sys
+    mkdir -p "$DB_SYS"
+    dbus-daemon --session --nofork --address="unix:path=$DB_SYS/socket" --print-address \
+        >"$WORK/dbus-sys.out" 2>/dev/null &
+    DB_SYS_PID=$!
+    BG_PIDS+=("$DB_SYS_PID")
+    wait_line "$WORK/dbus-sys.out" "^unix:" 5 "$DB_SYS_PID"
+    python3 "$DB_SERVICE" "unix:path=$DB_SYS/socket" org.sbxtest.System org.sbxtest.SystemHidden \
+        >"$WORK/dbus-sys-service.out" 2>&1 &
+    DB_SYS_SERVICE=$!
+    BG_PIDS+=("$DB_SYS_SERVICE")
+    wait_line "$WORK/dbus-sys-service.out" "^ready" 5 "$DB_SYS_SERVICE"
+    P_SYS=$(profile dbus-system <<'EOF'
+include = ["default.toml"]
+[dbus]
+system = true
+system-talk = ["org.sbxtest.System"]
+EOF
+)
+    sys_ping() { echo "dbus-send --system --print-reply --dest=$1 /x org.freedesktop.DBus.Peer.Ping 2>&1; echo rc=\$?"; }
+    run_sbx_via env XDG_RUNTIME_DIR="$DB_RT" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$DB_SYS/socket" -- \
+        --profile "$P_SYS" -- sh -c "echo \$DBUS_SYSTEM_BUS_ADDRESS; $(sys_ping org.sbxtest.System); $(sys_ping org.sbxtest.SystemHidden)"
+    check_match "dbus: system = true: the system bus through the proxy, only its talk name answers" \
+        "^unix:path=/run/dbus/system_bus_socket
+method return .*
+rc=0
+Error org.freedesktop.DBus.Error.ServiceUnknown.*
+rc=1$" "$OUT"
+    run_sbx_via env XDG_RUNTIME_DIR="$DB_RT" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$DB_SYS/socket" -- \
+        --profile "$P_DBUS" -- sh -c "echo \${DBUS_SYSTEM_BUS_ADDRESS:-unset}; test -e /run/dbus/system_bus_socket && echo present || echo absent"
+    check_eq "dbus: the system bus is off unless asked (no address, no socket)" "unset
+absent" "$OUT"
+    kill "$DB_SYS_SERVICE" "$DB_SYS_PID" 2>/dev/null
+
+    # Abstract-socket buses: unreachable from a new network namespace and,
+    # with the host's network, through Landlock's abstract-socket scope.
+    DB_ABSTRACT="unix:abstract=/sbx-test/dbus-$$-$RANDOM"
+    dbus-daemon --session --nofork --address="$DB_ABSTRACT" --print-address >"$WORK/dbus-abs.out" 2>/dev/null &
+    DB_ABS_PID=$!
+    BG_PIDS+=("$DB_ABS_PID")
+    wait_line "$WORK/dbus-abs.out" "^unix:abstract" 5 "$DB_ABS_PID"
+    abs_list="DBUS_SESSION_BUS_ADDRESS=$DB_ABSTRACT $db_list >/dev/null 2>&1; echo rc=\$?"
+    P_HOSTNET=$(profile dbus-hostnet <<'EOF'
+include = ["default.toml"]
+[namespaces]
+net = false
+EOF
+)
+    P_HOSTNET_UNSCOPED=$(profile dbus-hostnet-unscoped <<'EOF'
+include = ["default.toml"]
+[namespaces]
+net = false
+[landlock]
+scoped = false
+EOF
+)
+    run_sbx -- sh -c "$abs_list"
+    check_eq "dbus: an abstract-socket bus is unreachable from a new network namespace" "rc=1" "$OUT"
+    run_sbx --profile "$P_HOSTNET_UNSCOPED" -- sh -c "$abs_list"
+    check_eq "dbus: control: with the host's network and no Landlock scope, the abstract bus answers" "rc=0" "$OUT"
+    DB_LL_ABI=$("$(dirname "$PROBE")/sbx-landlock-helper" abi 2>/dev/null)
+    if [[ $DB_LL_ABI =~ ^[0-9]+$ ]] && [ "$DB_LL_ABI" -ge 6 ]; then
+        run_sbx --profile "$P_HOSTNET" -- sh -c "$abs_list"
+        check_eq "dbus: with the host's network, Landlock's scope keeps the abstract bus out of reach" "rc=1" "$OUT"
+    else
+        # A kernel fact: Landlock's scopes need ABI 6 (Linux 6.12).
+        host_skip "dbus: with the host's network, Landlock's scope keeps the abstract bus out of reach" \
+            "Landlock ABI ${DB_LL_ABI:-none} < 6"
+    fi
+    kill "$DB_ABS_PID" 2>/dev/null
+
     # Names that could become options, or are not names, are refused.
     P_BAD=$(profile dbus-bad <<'EOF'
 include = ["default.toml", "dbus.toml"]

@@ -269,6 +269,23 @@ void finish_dbus(SandboxPlan& plan, const HostFacts& host, const SourceResolver&
         proxy.purpose += ")";
         plan.helpers.push_back(std::move(proxy));
     }
+    // A socket bound where a bind of the profile shows a host path that does
+    // not exist would have its mount point made there, on the host, through
+    // that bind: refused (the deepest mount holding the place decides).
+    for (const MountOp& socket : added) {
+        const MountOp* under = nullptr;
+        for (const auto& op : plan.mounts)
+            if (is_under(socket.dest, op.dest) && (under == nullptr || path_depth(op.dest) >= path_depth(under->dest)))
+                under = &op;
+        if (under == nullptr || !is_bind(under->kind) || under->dest == socket.dest) continue;
+        const std::string host_path = join_path(under->source, socket.dest.substr(under->dest.size()));
+        if (!resolve(host_path))
+            throw Error(ErrorKind::Usage,
+                        under->origin + ": the bind " + under->source + " -> " + under->dest + " shows " + socket.dest +
+                            ", where the D-Bus proxy's socket goes, and " + host_path +
+                            " does not exist: sbx would create it on the host. Bind a narrower folder, or run the "
+                            "bus at $XDG_RUNTIME_DIR/bus");
+    }
     // The real sockets, and sbx's instance folders, wherever a bind shows them.
     const std::string instances = join_path(runtime, "sbx");
     std::vector<std::pair<std::string, bool>> hidden;  // real host path, is a folder

@@ -57,7 +57,10 @@ std::string program_of(const core::HelperPlan& plan) {
 
 std::string describe_status(int status) {
     if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return std::string("was killed by ") + ::sigabbrev_np(WTERMSIG(status));
+    if (WIFSIGNALED(status)) {
+        const char* name = ::sigabbrev_np(WTERMSIG(status));
+        return "was killed by " + (name != nullptr ? "SIG" + std::string(name) : std::to_string(WTERMSIG(status)));
+    }
     return "ended";
 }
 
@@ -270,11 +273,14 @@ void Helpers::start(const core::HelperPlan& plan) {
             if (got < 0 && errno == EINTR) continue;
         }
         // End of file on the pipe, or the process is gone: it failed (its
-        // own message went to sbx's stderr).
+        // own message went to sbx's stderr). One that closed the pipe but
+        // runs on is killed first, so that the wait cannot hang.
+        const bool exited = fds[1].revents != 0;
+        if (!exited) ::syscall(SYS_pidfd_send_signal, r.pidfd.get(), SIGKILL, nullptr, 0);
         int status = 0;
-        std::string what = "closed its ready pipe";
-        if (::waitpid(pid, &status, 0) == pid) what = describe_status(status);
-        running_.back().pid = -1;
+        const bool reaped = ::waitpid(pid, &status, 0) == pid;
+        if (reaped) running_.back().pid = -1;
+        const std::string what = exited && reaped ? describe_status(status) : "closed its ready pipe";
         throw Error(ErrorKind::Setup, plan.name + " (" + plan.purpose + ") " + what + " before it was ready", ECHILD);
     }
     spdlog::debug("helper {} is ready (pid {})", plan.name, pid);

@@ -207,6 +207,31 @@ source = "/run/user/1000"
     CHECK(index(at(plan, "/run/user/1000")) < index(bus));
 }
 
+TEST_CASE("[dbus]: no mount point made on the host through a profile's bind") {
+    const std::string toml = R"(
+[dbus]
+session = true
+[[mount]]
+type = "bind"
+source = "/run/user/1000"
+)";
+    HostFacts host = dbus_host();
+    host.env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/tmp/dbus-elsewhere";
+    const std::string message = test::usage_error([&] {
+        finished(toml, {"/run/user/1000/x", "/tmp/dbus-elsewhere"}, host);
+    });
+    CHECK_THAT(message, Catch::StartsWith("/p/test.toml:4:1: the bind /run/user/1000 -> /run/user/1000 shows "
+                                          "/run/user/1000/bus, where the D-Bus proxy's socket goes, and "
+                                          "/run/user/1000/bus does not exist"));
+    // Something there already (the usual bus): its place is taken by the proxy's socket.
+    CHECK_NOTHROW(finished(toml, {"/run/user/1000/bus", "/tmp/dbus-elsewhere"}, host));
+    // A tmpfs over the place makes the mount point in the sandbox's memory.
+    CHECK_NOTHROW(
+        finished("[dbus]\nsession = true\n[[mount]]\ntype = \"bind\"\nsource = \"/run/user\"\n"
+                 "[[mount]]\ntype = \"tmpfs\"\ndest = \"/run/user/1000\"\n",
+                 {"/run/user/1000/x"}, host));
+}
+
 TEST_CASE("[dbus]: the system bus only when asked, at its usual place") {
     HostFacts host = dbus_host();
     host.env["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/tmp/system";

@@ -173,6 +173,34 @@ rc=1$" "$OUT"
         "$DB_RT/sbx/1 was removed" test -d "$DB_RT/sbx/1"
     rmdir "$DB_RT/sbx/1"
 
+    # The proxy's --fd pipe alone: the sandbox's PID 1 killed while sbx is
+    # stopped (so neither its pidfd kill nor PR_SET_PDEATHSIG can act).
+    "${DB_KILL_ENV[@]}" "$SBX" --profile "$P_DBUS" -- sh -c 'echo started; exec sleep 30' \
+        >"$WORK/db-fd" 2>"$WORK/db-fd.err" </dev/null &
+    DB_SBX=$!
+    BG_PIDS+=("$DB_SBX")
+    proxy="" init=""
+    if wait_line "$WORK/db-fd" "^started" 10 "$DB_SBX"; then
+        for p in $(children_of "$DB_SBX"); do
+            case "$(cat "/proc/$p/comm" 2>/dev/null)" in
+            xdg-dbus-proxy) proxy=$p ;;
+            sbx-init) init=$p ;;
+            esac
+        done
+    fi
+    check_true "dbus: control: the proxy and the sandbox's PID 1 run" "proxy '$proxy', init '$init'" \
+        test -n "$proxy" -a -n "$init"
+    kill -STOP "$DB_SBX"
+    kill -KILL "$init" 2>/dev/null
+    if [ -n "$proxy" ] && gone_within 3 "$proxy"; then
+        ok "dbus: the proxy exits when the sandbox's PID 1 is gone (its --fd pipe), sbx stopped"
+    else
+        not_ok "dbus: the proxy exits when the sandbox's PID 1 is gone (its --fd pipe), sbx stopped" "$(ps_of "$proxy")"
+    fi
+    kill -CONT "$DB_SBX"
+    wait_exit "$DB_SBX" 5
+    check_eq "dbus: ... and sbx then reports PID 1's death (128+9)" "137" "$RC"
+
     # A sandbox given all of $XDG_RUNTIME_DIR, started before the folder of
     # instance folders exists, does not see the proxy of a sandbox started
     # after it (the launch makes the folder first, and covers it).

@@ -275,7 +275,10 @@ void Helpers::start(const core::HelperPlan& plan) {
         // End of file on the pipe, or the process is gone: it failed (its
         // own message went to sbx's stderr). One that closed the pipe but
         // runs on is killed first, so that the wait cannot hang.
-        const bool exited = fds[1].revents != 0;
+        // A process that exits closes its files a moment before its pidfd
+        // says so: give it that moment.
+        pollfd gone = {r.pidfd.get(), POLLIN, 0};
+        const bool exited = fds[1].revents != 0 || ::poll(&gone, 1, 200) == 1;
         if (!exited) ::syscall(SYS_pidfd_send_signal, r.pidfd.get(), SIGKILL, nullptr, 0);
         int status = 0;
         const bool reaped = ::waitpid(pid, &status, 0) == pid;

@@ -28,7 +28,9 @@
 //
 // Once the target runs, both resident processes are the small supervisor
 // (src/init): PID 1 right away, the launcher as soon as the handshake is
-// over (unless it proxies a pty, keeps a timeout or removes a cgroup).
+// over (unless it proxies a pty, keeps a timeout or removes a cgroup or
+// the sandbox's host folder). Helper processes (sandbox/helpers.hpp) are
+// started before the clone and ready before the target runs.
 #include "sandbox/launcher.hpp"
 
 #include <fcntl.h>

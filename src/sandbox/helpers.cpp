@@ -146,7 +146,12 @@ void check_helpers_installed(const std::vector<core::HelperPlan>& helpers) {
 }
 
 sys::UniqueFd open_instance_root(const std::string& root) {
-    sys::UniqueFd parent = sys::open_checked(core::parent_path(root), O_PATH | O_DIRECTORY);
+    const std::string runtime = core::parent_path(root);
+    const int runtime_fd = ::open(runtime.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (runtime_fd < 0)
+        sys::throw_errno("open " + runtime + ", the runtime folder ($XDG_RUNTIME_DIR) where sbx keeps " +
+                         "its sandboxes' folders");
+    sys::UniqueFd parent(runtime_fd);
     // Never through a symlink someone planted: created or opened with
     // O_NOFOLLOW, and ours alone.
     if (::mkdirat(parent.get(), "sbx", 0700) != 0 && errno != EEXIST) sys::throw_errno("mkdir " + root);

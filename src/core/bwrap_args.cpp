@@ -78,6 +78,7 @@ std::vector<std::string> not_expressible(const SandboxPlan& plan) {
     if (plan.cgroup.any()) out.emplace_back("cgroup");
     if (plan.terminal.pty) out.emplace_back("pty");
     if (plan.timeout > 0) out.emplace_back("timeout");
+    if (!plan.helpers.empty()) out.emplace_back("helpers");  // xdg-dbus-proxy: bwrap starts none
     return out;
 }
 

@@ -177,6 +177,26 @@ void describe_desktop(std::ostringstream& out, const SandboxPlan& plan) {
     }
 }
 
+// Each helper with its whole command line, and the folder they share.
+void describe_helpers(std::ostringstream& out, const SandboxPlan& plan) {
+    if (plan.instance.any())
+        out << "instance    " << plan.instance.dir << " (0700 on the host; removed when the sandbox ends)\n";
+    for (const auto& helper : plan.helpers) {
+        out << "helper      " << helper.purpose << ", started before the command, gone with the sandbox\n ";
+        for (const auto& word : helper.argv) out << ' ' << quote(word);
+        out << "\n  ready: one byte on fd " << helper.sync_fd << " within " << helper.ready_timeout_ms
+            << " ms; the sandbox's init holds the pipe's other end\n";
+    }
+    if (!plan.dbus.buses.empty() || !plan.dbus.raw_sockets.empty()) {
+        out << "dbus       ";
+        if (plan.dbus.buses.empty()) out << " off;";
+        for (const auto& bus : plan.dbus.buses) out << ' ' << bus.bus << " bus filtered at " << bus.dest << ";";
+        out << " real sockets covered wherever a bind shows them:";
+        for (const auto& raw : plan.dbus.raw_sockets) out << ' ' << raw;
+        out << "\n";
+    }
+}
+
 }  // namespace
 
 std::string describe(const SandboxPlan& plan) {
@@ -219,6 +239,7 @@ std::string describe(const SandboxPlan& plan) {
             << plan.wayland.dest << ": " << plan.wayland.why << "\n";
     else if (!plan.wayland.why.empty())
         out << "wayland     " << plan.wayland.why << "\n";
+    describe_helpers(out, plan);
     describe_hardening(out, plan);
     out << "security    " << (plan.keep_caps.empty() ? "all capabilities dropped" : "other capabilities dropped")
         << ", no_new_privs, fds above 2 closed";

@@ -38,6 +38,7 @@ struct HostFacts {
     // the sandbox's own pty in its place (`pty`, sbx(1) SECURITY).
     std::array<bool, 3> stdio_is_tty{};
     uint64_t mem_total = 0;  // bytes of RAM (sysinfo); for tmpfs sizes written "N%"
+    uint32_t pid = 0;        // the launcher's pid: names its instance folder (core/helpers.hpp)
 };
 
 // Reads a whole file; nullopt when it does not exist or cannot be read.

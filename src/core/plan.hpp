@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/helpers.hpp"
 #include "core/kinds.hpp"
 
 namespace sbx::core {
@@ -173,6 +174,20 @@ struct AudioPlan {
     std::string warning;              // no server at all: warned at launch, the sandbox still runs
 };
 
+// [dbus] (core/dbus.hpp): each bus the sandbox reaches through
+// xdg-dbus-proxy, and the real bus sockets covered wherever a bind shows them.
+struct BusProxyPlan {
+    std::string bus;                 // "session" or "system"
+    std::string address;             // the host bus the proxy connects to
+    std::string socket_name;         // the proxy's socket in the instance folder ("bus", "system-bus")
+    std::string dest;                // where that socket is bound inside
+    std::vector<std::string> rules;  // "--talk=org.example.App", ... (--filter always)
+};
+struct DbusPlan {
+    std::vector<BusProxyPlan> buses;       // empty: no bus inside
+    std::vector<std::string> raw_sockets;  // host paths of the real buses' sockets
+};
+
 struct SandboxPlan {
     std::string profile_name;
     std::vector<std::string> profile_files;  // every profile file read, top-level first
@@ -200,6 +215,11 @@ struct SandboxPlan {
     WaylandPlan wayland;
     X11Plan x11;
     AudioPlan audio;
+    DbusPlan dbus;
+    // Started on the host before the target runs, gone with the sandbox
+    // (core/helpers.hpp, src/sandbox/helpers.hpp).
+    std::vector<HelperPlan> helpers;
+    InstancePlan instance;  // the sandbox's own host folder, when a helper needs one
     // Host paths the sandbox must never be able to write (sbx's own config,
     // profile and state folders), whether they exist yet or not.
     std::vector<std::string> protected_paths;

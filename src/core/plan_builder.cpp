@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/caps.hpp"
+#include "core/dbus.hpp"
 #include "core/landlock_policy.hpp"
 #include "core/path.hpp"
 #include "core/seccomp_policy.hpp"
@@ -303,6 +304,7 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     if (cg.pids) plan.cgroup.pids = cg.pids->value;
     if (cg.cpus) plan.cgroup.cpus = cg.cpus->value;
     plan.cgroup.required = cg.required && cg.required->value;
+    plan_dbus(profile.dbus, host, plan);
     plan.protected_paths = {host.xdg_config_home + "/sbx", host.xdg_data_home + "/sbx", "/etc/sbx"};
     // The profile folder apart from its parent: it may be a symbolic link
     // to elsewhere, which the real path of the parent does not show.

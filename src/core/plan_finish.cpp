@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/glob.hpp"
+#include "core/dbus.hpp"
 #include "core/path.hpp"
 #include "core/shared_folders.hpp"
 #include "core/wayland.hpp"
@@ -107,6 +108,7 @@ SandboxPlan finish_plan(SandboxPlan plan, const LandlockSpec& landlock, const Ho
 
     derive_landlock_rules(plan, landlock, query.list_dir);
     protect_own_folders(plan, query.real_path, query.can_create);
+    finish_dbus(plan, host, query.real_path);
     add_implied_mounts(plan);
     // Last: the read-only looks at /sys/fs/cgroup come after every check
     // that can refuse the profile.

@@ -43,7 +43,7 @@ constexpr std::string_view kTopLevelKeys[] = {"include", "hostname", "chdir", "c
                                               // The compact mount lists (kCompactMountKeys).
                                               "bind", "ro-bind", "dev-bind", "tmpfs", "dir",
                                               // The desktop pieces' tables.
-                                              "wayland", "x11", "audio"};
+                                              "wayland", "x11", "audio", "dbus"};
 // Top-level keys whose array lists entries of that type, one element each:
 // a path (a bind's host source, or a destination inside) or an inline table
 // of the keys [[mount]] takes for the type (mount_rule).
@@ -57,6 +57,9 @@ constexpr std::string_view kCgroupKeys[] = {"memory", "pids", "cpus", "required"
 constexpr std::string_view kWaylandKeys[] = {"enabled", "security-context"};
 constexpr std::string_view kX11Keys[] = {"enabled", "optional"};
 constexpr std::string_view kAudioKeys[] = {"enabled"};
+constexpr std::string_view kDbusKeys[] = {"session",    "talk",       "own",         "see",
+                                          "call",       "broadcast",  "system",      "system-talk",
+                                          "system-own", "system-see", "system-call", "system-broadcast"};
 constexpr std::string_view kUserKeys[] = {"uid", "gid"};
 constexpr std::string_view kEnvKeys[] = {"clear", "keep", "unset", "set"};
 constexpr std::string_view kMountKeys[] = {"type", "source",   "dest",   "target", "content", "size",
@@ -191,6 +194,7 @@ private:
         if (const toml::node* node = root.get("wayland")) apply_wayland(table_at(*node, "wayland"));
         if (const toml::node* node = root.get("x11")) apply_x11(table_at(*node, "x11"));
         if (const toml::node* node = root.get("audio")) apply_audio(table_at(*node, "audio"));
+        if (const toml::node* node = root.get("dbus")) apply_dbus(table_at(*node, "dbus"));
     }
 
     // `pty = "auto" | "always" | "never"`. The older `interactive = true`
@@ -319,6 +323,27 @@ private:
     void apply_audio(const toml::table& table) {
         reject_unknown_keys(table, "audio", kAudioKeys);
         if (auto value = optional_bool(table, "audio.enabled")) profile().audio.enabled = value;
+    }
+
+    // [dbus]: shapes only; the names and rules are checked by core/dbus.cpp.
+    void apply_dbus(const toml::table& table) {
+        reject_unknown_keys(table, "dbus", kDbusKeys);
+        DbusSpec& dbus = profile().dbus;
+        if (auto value = optional_bool(table, "dbus.session")) dbus.session = value;
+        if (auto value = optional_bool(table, "dbus.system")) dbus.system = value;
+        const auto lists = [&](BusRulesSpec& rules, const std::string& prefix) {
+            const std::pair<const char*, std::vector<Located<std::string>>*> keys[] = {{"talk", &rules.talk},
+                                                                                       {"own", &rules.own},
+                                                                                       {"see", &rules.see},
+                                                                                       {"call", &rules.call},
+                                                                                       {"broadcast", &rules.broadcast}};
+            for (const auto& [key, out] : keys) {
+                const std::string name = prefix + key;
+                if (const toml::node* node = table.get(name)) append(*out, strings_at(*node, "dbus." + name, false));
+            }
+        };
+        lists(dbus.session_rules, "");
+        lists(dbus.system_rules, "system-");
     }
 
     template <class T>

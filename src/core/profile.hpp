@@ -115,6 +115,19 @@ struct AudioSpec {
     std::optional<Located<bool>> enabled;
 };
 
+// [dbus]: the buses through xdg-dbus-proxy (core/dbus.hpp). Lists are
+// bus names (org.example.App, org.example.*) or, for call and broadcast,
+// NAME=RULE; the system bus's are the keys prefixed "system-".
+struct BusRulesSpec {
+    std::vector<Located<std::string>> talk, own, see, call, broadcast;
+};
+struct DbusSpec {
+    std::optional<Located<bool>> session;  // default false
+    std::optional<Located<bool>> system;   // default false
+    BusRulesSpec session_rules;
+    BusRulesSpec system_rules;
+};
+
 struct Profile {
     std::string name;                // ${PROFILE}: the top-level profile's file name without ".toml"
     std::string path;                // the top-level file ("builtin:default.toml" for compiled-in ones)
@@ -139,6 +152,7 @@ struct Profile {
     WaylandSpec wayland;
     X11Spec x11;
     AudioSpec audio;
+    DbusSpec dbus;
 };
 
 // Finds the file a --profile argument names. Only an argument containing a

@@ -118,8 +118,10 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
     pid_t target = -1;
     try {
         // Nothing the launcher inherited reaches the sandbox but these.
-        close_inherited(
-            {fds.sync, fds.pty_socket, fds.supervisor, fds.wayland_listen, fds.wayland_close, fds.wayland_ready});
+        std::vector<int> keep{fds.sync,           fds.pty_socket,    fds.supervisor,
+                              fds.wayland_listen, fds.wayland_close, fds.wayland_ready};
+        keep.insert(keep.end(), fds.helper_ends.begin(), fds.helper_ends.end());
+        close_inherited(keep);
         if (plan.die_with_parent) {
             if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) sys::throw_errno("prctl(PR_SET_PDEATHSIG)");
             // A launcher killed before that prctl sent no signal (the
@@ -187,6 +189,11 @@ void sandbox_child(const core::SandboxPlan& plan, const SeccompProgram& seccomp,
         pty.slave.reset();
         keep_across_exec(fds.wayland_close);
         keep_a_capability_across_exec(prepared.caps);
+        // The helpers' pipe ends were O_CLOEXEC while the target was cloned
+        // (its own copy of the table, closed at its execve); sbx-init keeps
+        // them open until PID 1, and so the sandbox, ends.
+        for (int end : fds.helper_ends)
+            if (::fcntl(end, F_SETFD, 0) != 0) sys::throw_errno("fcntl(F_SETFD) on a helper's pipe");
         // Signals that arrive during the exec stay pending (blocked), survive
         // it, and sbx-init forwards them.
         const int err = exec_init(fds.supervisor, target, plan.new_session);

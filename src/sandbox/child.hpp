@@ -4,6 +4,8 @@
 // the target and execs the small supervisor (src/init) to stay PID 1.
 #pragma once
 
+#include <vector>
+
 #include "core/plan.hpp"
 #include "sandbox/seccomp.hpp"
 
@@ -17,6 +19,9 @@ struct ChildFds {
     int wayland_listen = -1;  // bound inside after pivot_root
     int wayland_close = -1;   // kept by PID 1 for the sandbox's life
     int wayland_ready = -1;   // "bound" to the launcher, "registered" back
+    // The helpers' sync pipes (sandbox/helpers.hpp), held by PID 1 for the
+    // sandbox's whole life, never by the target.
+    std::vector<int> helper_ends;
 };
 
 // Runs in a fork-like clone of the launcher (its own copy of memory).

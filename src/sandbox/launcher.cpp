@@ -28,7 +28,9 @@
 //
 // Once the target runs, both resident processes are the small supervisor
 // (src/init): PID 1 right away, the launcher as soon as the handshake is
-// over (unless it proxies a pty, keeps a timeout or removes a cgroup).
+// over (unless it proxies a pty, keeps a timeout or removes a cgroup or
+// the sandbox's host folder). Helper processes (sandbox/helpers.hpp) are
+// started before the clone and ready before the target runs.
 #include "sandbox/launcher.hpp"
 
 #include <fcntl.h>
@@ -51,6 +53,7 @@
 #include "log/log.hpp"
 #include "sandbox/cgroup.hpp"
 #include "sandbox/child.hpp"
+#include "sandbox/helpers.hpp"
 #include "sandbox/pty.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/wayland.hpp"
@@ -287,6 +290,8 @@ long clone_sandbox(const core::SandboxPlan& plan, const SandboxCgroup* cgroup) {
 }  // namespace
 
 void prepare_host(const core::SandboxPlan& plan) {
+    // A helper that is not installed fails the launch before anything is made.
+    check_helpers_installed(plan.helpers);
     // The plan names each missing `create` source by its real path as it
     // will be (core::finish_plan: the real path of the deepest existing
     // ancestor plus the missing rest), and every check on real paths ran
@@ -325,6 +330,14 @@ int run(const core::SandboxPlan& plan) {
     }
     // Fails closed (or warns) before anything is created in the sandbox.
     const std::unique_ptr<SandboxCgroup> cgroup = SandboxCgroup::create(plan.cgroup);
+    // The helpers and their folder, ready before the sandbox exists; on any
+    // failure from here on, their destructors stop them and remove it.
+    const std::unique_ptr<InstanceFolder> instance =
+        plan.instance.any() ? std::make_unique<InstanceFolder>(plan.instance) : nullptr;
+    // Without a folder of its own, the folder of all of them may still need
+    // to exist: a bind shows where it goes, and its cover needs a place.
+    if (!instance && !plan.instance.root.empty()) open_instance_root(plan.instance.root);
+    Helpers helpers(plan.helpers);
 
     if (!plan.wayland.why.empty()) spdlog::debug("wayland: {}", plan.wayland.why);
     std::optional<WaylandListener> wayland = prepare_wayland_listener(plan.wayland);
@@ -333,16 +346,18 @@ int run(const core::SandboxPlan& plan) {
     if (pid == 0)
         sandbox_child(plan, seccomp,
                       {sync_theirs.get(), pty_theirs.get(), init_supervisor.get(), wayland ? wayland->listen.get() : -1,
-                       wayland ? wayland->close_write.get() : -1, wayland ? wayland->ready_theirs.get() : -1});
+                       wayland ? wayland->close_write.get() : -1, wayland ? wayland->ready_theirs.get() : -1,
+                       helpers.sandbox_ends()});
     if (pid < 0) throw_clone_error(errno);
     // Ours closed, the sandbox's copies are the only ones: their end of file
-    // is the handshake's.
+    // is the handshake's (and the helpers' pipes end with the sandbox).
     sync_theirs.reset();
     pty_theirs.reset();
     if (wayland) {
         wayland->close_write.reset();  // PID 1's copy alone decides when the listener ends
         wayland->ready_theirs.reset();
     }
+    helpers.close_sandbox_ends();
     // The child's user namespace exists once clone returns: its maps are
     // written now, while the child closes what it inherited, and the child
     // waits for this frame before anything else.
@@ -375,10 +390,12 @@ int run(const core::SandboxPlan& plan) {
     supervision.io = {&handshake};
     // Nothing left for this process to do once the target runs but to wait
     // and forward signals, unless it proxies a pty, keeps a timeout or must
-    // remove a cgroup: then it becomes the small supervisor.
+    // remove a cgroup or an instance folder: then it becomes the small
+    // supervisor. Helpers stay its children across that exec: sbx-supervise
+    // reaps them, and its exit kills them (PR_SET_PDEATHSIG).
     init::Outcome outcome;
     bool over = false;
-    if (!plan.terminal.pty && plan.timeout == 0 && !cgroup) {
+    if (!plan.terminal.pty && plan.timeout == 0 && !cgroup && !instance) {
         // Supervise here until the handshake is over, then become the small
         // supervisor. (Until 2026-11 this waited 50 ms first, so that a short
         // sandbox never paid for the exec; with sbx-supervise a static musl
@@ -409,6 +426,8 @@ int run(const core::SandboxPlan& plan) {
         }
         outcome = init::supervise(supervision);
     }  // the outer terminal is restored here, before anything is printed
+    // The sandbox is gone, and with it the ends of the helpers' pipes.
+    helpers.stop();
     if (!handshake.failure().empty()) {
         spdlog::error("{}", handshake.failure());
         return handshake.failure_status();

@@ -190,6 +190,7 @@ core::HostFacts read_host_facts() {
 
     for (int fd = 0; fd < 3; ++fd) host.stdio_is_tty[static_cast<size_t>(fd)] = ::isatty(fd) == 1;
     if (struct sysinfo info{}; ::sysinfo(&info) == 0) host.mem_total = uint64_t{info.totalram} * info.mem_unit;
+    host.pid = static_cast<uint32_t>(::getpid());
     host.xdg_runtime_dir = xdg_dir(host, "XDG_RUNTIME_DIR", "/run/user/" + std::to_string(host.uid));
     host.xdg_config_home = xdg_dir(host, "XDG_CONFIG_HOME", host.home + "/.config");
     host.xdg_data_home = xdg_dir(host, "XDG_DATA_HOME", host.home + "/.local/share");

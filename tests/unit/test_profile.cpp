@@ -311,7 +311,7 @@ TEST_CASE("profile errors point at the offending key or value") {
         {"bogus = 1",
          "/p/test.toml:1:1: unknown key `bogus` (expected one of: include, hostname, chdir, command, "
          "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
-         "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio)"},
+         "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio, dbus)"},
         {"hostname = 5", "/p/test.toml:1:12: `hostname` must be a string"},
         {"\nchdir = true", "/p/test.toml:2:9: `chdir` must be a string"},
         {"new-session = \"yes\"", "/p/test.toml:1:15: `new-session` must be true or false"},
@@ -786,26 +786,26 @@ TEST_CASE("includes: errors") {
         CHECK(load_error("include = [\"./bad.toml\"]", fs) ==
               "/p/bad.toml:3:3: unknown key `hostnme` (expected one of: include, hostname, chdir, command, "
               "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
-              "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio)");
+              "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio, dbus)");
     }
     SECTION("a missing include lists where it looked") {
         CHECK(load_error("\ninclude = [\"default\", \"nope\"]") ==
               "/p/test.toml:2:23: profile \"nope\" not found (looked in: /home/alice/.cfg/sbx/profiles/nope.toml, "
               "/etc/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, "
-              "browser, wayland, x11, audio)");
+              "browser, wayland, x11, audio, dbus)");
         CHECK(load_error("include = [\"x/y.toml\"]") ==
               "/p/test.toml:1:12: profile \"x/y.toml\" not found (looked in: /p/x/y.toml, builtin profiles: "
-              "default, cli, browser, wayland, x11, audio)");
+              "default, cli, browser, wayland, x11, audio, dbus)");
         CHECK(load_error("include = [\"/abs/y.toml\"]") ==
               "/p/test.toml:1:12: profile \"/abs/y.toml\" not found (looked in: /abs/y.toml, builtin profiles: "
-              "default, cli, browser, wayland, x11, audio)");
+              "default, cli, browser, wayland, x11, audio, dbus)");
         // "y.toml" is a name: the folder of the including file is not searched.
         FakeFiles fs;
         fs.files["/p/y.toml"] = "";
         CHECK(load_error("include = [\"y.toml\"]", fs) ==
               "/p/test.toml:1:12: profile \"y.toml\" not found (looked in: /home/alice/.cfg/sbx/profiles/y.toml, "
               "/etc/sbx/profiles/y.toml, /usr/share/sbx/profiles/y.toml, builtin profiles: default, cli, browser, "
-              "wayland, x11, audio); "
+              "wayland, x11, audio, dbus); "
               "a name is never looked up in the current folder: write \"./y.toml\" for a file there or next to the "
               "including profile");
     }
@@ -904,10 +904,10 @@ TEST_CASE("resolve_profile: a NAME in the profile folders, then the builtins; a 
         CHECK(usage_error([&] { resolve("nope"); }) ==
               "profile \"nope\" not found (looked in: /home/alice/.cfg/sbx/profiles/nope.toml, "
               "/etc/sbx/profiles/nope.toml, /usr/share/sbx/profiles/nope.toml, builtin profiles: default, cli, "
-              "browser, wayland, x11, audio)");
+              "browser, wayland, x11, audio, dbus)");
         CHECK(usage_error([&] { resolve("./nope.toml"); }) ==
               "profile \"./nope.toml\" not found (looked in: /work/proj/nope.toml, builtin profiles: default, cli, "
-              "browser, wayland, x11, audio)");
+              "browser, wayland, x11, audio, dbus)");
         CHECK(usage_error([&] { resolve(""); }) == "the profile name is empty");
         CHECK_THROWS_AS(resolve(".toml"), Error);
         CHECK_THROWS_AS(resolve(".."), Error);

@@ -25,7 +25,7 @@ HostFacts lookup_host() {
     return host;
 }
 
-const std::string kBuiltins = "builtin profiles: default, cli, browser, wayland, x11, audio";
+const std::string kBuiltins = "builtin profiles: default, cli, browser, wayland, x11, audio, dbus";
 
 }  // namespace
 

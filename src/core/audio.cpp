@@ -3,8 +3,8 @@
 
 #include "core/path.hpp"
 #include "core/plan_builder.hpp"
+#include "core/runtime_dir.hpp"
 #include "core/text.hpp"
-#include "core/x11.hpp"  // set_plan_env, unset_plan_env
 
 namespace sbx::core {
 namespace {
@@ -63,6 +63,8 @@ void add_audio(SandboxPlan& plan, const AudioSpec& spec, const HostFacts& host,
     AudioPlan& a = plan.audio;
     a.enabled = true;
     auto bind = [&](const std::string& source, const std::string& dest) {
+        // A socket in $XDG_RUNTIME_DIR goes into the sandbox's private one.
+        if (is_under(dest, host.xdg_runtime_dir)) ensure_private_runtime_dir(plan, host, "[audio] at " + origin);
         MountOp op;
         op.kind = MountKind::RoBind;
         op.source = source;

@@ -6,6 +6,7 @@
 
 #include "core/path.hpp"
 #include "core/plan_builder.hpp"
+#include "core/runtime_dir.hpp"
 
 namespace sbx::core {
 namespace {
@@ -122,13 +123,6 @@ bool any_rule(const BusRulesSpec& spec) {
            !spec.broadcast.empty();
 }
 
-void set_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
-    const std::string prefix = name + "=";
-    env.erase(std::remove_if(env.begin(), env.end(), [&](const std::string& kv) { return kv.starts_with(prefix); }),
-              env.end());
-    env.push_back(prefix + value);
-}
-
 // Where a bind of `op` shows the host path `real` (a real path), or "".
 std::string shown_at(const MountOp& op, const std::string& real) {
     if (!is_bind(op.kind) || op.source.empty() || !is_under(real, op.source)) return "";
@@ -220,7 +214,10 @@ void plan_dbus(const DbusSpec& spec, const HostFacts& host, SandboxPlan& plan) {
         check_address(session_address, "DBUS_SESSION_BUS_ADDRESS", spec.session->loc);
         BusProxyPlan bus{"session", session_address, "bus", join_path(host.xdg_runtime_dir, "bus"),
                          bus_rules(spec.session_rules)};
-        set_env(plan.env, "DBUS_SESSION_BUS_ADDRESS", "unix:path=" + bus.dest);
+        // The proxy's socket goes in the private runtime folder, where
+        // libraries look for it, beside nothing else of the host's.
+        ensure_private_runtime_dir(plan, host, "[dbus] at " + spec.session->loc.str());
+        set_plan_env(plan.env, "DBUS_SESSION_BUS_ADDRESS", "unix:path=" + bus.dest);
         dbus.buses.push_back(std::move(bus));
     } else if (any_rule(spec.session_rules)) {
         const auto& first = !spec.session_rules.talk.empty()   ? spec.session_rules.talk.front()
@@ -235,7 +232,7 @@ void plan_dbus(const DbusSpec& spec, const HostFacts& host, SandboxPlan& plan) {
         check_address(system_address, "DBUS_SYSTEM_BUS_ADDRESS", spec.system->loc);
         BusProxyPlan bus{"system", system_address, "system-bus", "/run/dbus/system_bus_socket",
                          bus_rules(spec.system_rules)};
-        set_env(plan.env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + bus.dest);
+        set_plan_env(plan.env, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + bus.dest);
         dbus.buses.push_back(std::move(bus));
     } else {
         bus_rules(spec.system_rules);

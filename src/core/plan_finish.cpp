@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/glob.hpp"
 #include "core/dbus.hpp"
+#include "core/glob.hpp"
 #include "core/path.hpp"
 #include "core/shared_folders.hpp"
 #include "core/wayland.hpp"

@@ -27,8 +27,8 @@
 
 #include "core/host.hpp"
 #include "core/plan.hpp"
-#include "core/runtime_dir.hpp"  // set_plan_env, unset_plan_env
 #include "core/profile.hpp"
+#include "core/runtime_dir.hpp"  // set_plan_env, unset_plan_env
 
 namespace sbx::core {
 

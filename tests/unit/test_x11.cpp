@@ -390,7 +390,12 @@ TEST_CASE("audio: missing sockets are skipped; with none, a warning and no mount
     SandboxPlan pulse_only;
     add_audio(pulse_only, spec, host, [](const std::string& p) { return p == "/run/user/1000/pulse/native"; });
     CHECK(pulse_only.audio.warning.empty());
-    CHECK(pulse_only.mounts.size() == 1);
+    // The socket, in the sandbox's private runtime folder (parents first).
+    REQUIRE(pulse_only.mounts.size() == 2);
+    CHECK(pulse_only.mounts[0].kind == MountKind::Tmpfs);
+    CHECK(pulse_only.mounts[0].dest == "/run/user/1000");
+    CHECK(pulse_only.mounts[1].dest == "/run/user/1000/pulse/native");
+    CHECK(env_named(pulse_only, "XDG_RUNTIME_DIR") == std::vector<std::string>{"XDG_RUNTIME_DIR=/run/user/1000"});
     CHECK(env_named(pulse_only, "PULSE_COOKIE").empty());
     // Not enabled: nothing.
     SandboxPlan none;

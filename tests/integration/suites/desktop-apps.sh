@@ -37,14 +37,22 @@ bg_browser() {
     BG_PID=$!
     BG_PIDS+=("$BG_PID")
 }
-# descendants PID: every live process below PID, found by parentage.
+# descendants PID: every live process below PID, found by parentage (one
+# pass over /proc: a browser has many processes).
 descendants() {
-    local kids k
-    kids=$(children_of "$1")
-    for k in $kids; do
-        echo "$k"
-        descendants "$k"
+    local f p queue=("$1") out=()
+    local -A kids=()
+    for f in /proc/[0-9]*/stat; do
+        p=${f#/proc/} p=${p%/stat}
+        proc_stat "$p" && [ "$PS_STATE" != Z ] && kids[$PS_PPID]+=" $p"
     done
+    while [ ${#queue[@]} -gt 0 ]; do
+        p=${queue[0]} queue=("${queue[@]:1}")
+        for f in ${kids[$p]:-}; do
+            out+=("$f") queue+=("$f")
+        done
+    done
+    echo "${out[*]}"
 }
 # argv_of PID: its command line, arguments separated by spaces.
 argv_of() { { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null; }
@@ -58,7 +66,7 @@ userns_of() { readlink "/proc/$1/ns/user" 2>/dev/null; }
 # filters than the main process, PLAIN the others. Waits up to SECONDS for
 # children to appear and then, a child being sandboxed only once it has
 # started, for the state WANT ("sandboxed": every child sandboxed;
-# "plain": none, after a second). False if no child appeared in time.
+# "plain": none, five times in a row). False if no child appeared in time.
 sandboxed_children() {
     local root=$1 main_re=$2 child_re=$3 secs=$4 want=$5 i p a main kids settled=0
     SANDBOXED="" PLAIN="" MAIN_INFO=""
@@ -86,7 +94,7 @@ sandboxed_children() {
             done
             SANDBOXED=${SANDBOXED# } PLAIN=${PLAIN# }
             [ "$want" = sandboxed ] && [ -n "$SANDBOXED" ] && [ -z "$PLAIN" ] && return 0
-            [ "$want" = plain ] && [ -n "$PLAIN" ] && [ -z "$SANDBOXED" ] && ((++settled > 10)) && return 0
+            [ "$want" = plain ] && [ -n "$PLAIN" ] && [ -z "$SANDBOXED" ] && ((++settled >= 5)) && return 0
         fi
         sleep 0.1
     done
@@ -102,9 +110,16 @@ verdict() {
         echo "$MAIN_INFO; sandboxed: ${SANDBOXED:-none}; not sandboxed: ${PLAIN:-none}"
     fi
 }
+# stop_bg: ends the background sbx (SIGTERM, forwarded to the browser;
+# SIGKILL after 3 s: the sandbox dies with sbx) and waits until none of
+# the browser's processes is left.
 stop_bg() {
+    local left
+    left=$(descendants "$BG_PID")
     kill -TERM "$BG_PID" 2>/dev/null
-    wait_exit "$BG_PID" 10
+    wait_exit "$BG_PID" 3
+    # shellcheck disable=SC2086
+    gone_within 5 $left || not_ok "the browser's processes end with sbx" "left: $SURVIVORS"
 }
 # home_state: every path of the test user's real home with its type, size,
 # mode and modification time (the browsers' home is in $APPS_DATA).

@@ -217,3 +217,22 @@ TEST_CASE("pdf-viewer, media-player, untrusted-game: a private empty home, the m
     CHECK(skipped(media, "/home/alice/Videos"));
     CHECK(at(shipped("untrusted-game"), "/home/alice/Music") == nullptr);
 }
+
+TEST_CASE("--dry-run says when the sandbox can make user namespaces") {
+    const std::string line = "user namespaces can be created inside";
+    CHECK_THAT(describe(shipped("browser")), Catch::Contains(line));
+    for (const char* name : {"default", "pdf-viewer", "media-player", "untrusted-game"}) {
+        INFO(name);
+        CHECK_THAT(describe(shipped(name)), !Catch::Contains(line));
+    }
+    // The same through `allow`, and with the filter only logging.
+    const HostFacts host = test::sample_host();
+    for (const char* toml : {"[seccomp]\nallow = [\"unshare\"]\n", "[seccomp]\nlog = true\n"}) {
+        INFO(toml);
+        const Profile profile = load_profile_text(toml, "/p/test.toml", host, test::no_files());
+        CHECK_THAT(describe(build_plan(profile, Overrides{}, host)), Catch::Contains(line));
+    }
+    const Profile denied =
+        load_profile_text("[seccomp]\nnested-userns = false\n", "/p/test.toml", host, test::no_files());
+    CHECK_THAT(describe(build_plan(denied, Overrides{}, host)), !Catch::Contains(line));
+}

@@ -236,3 +236,21 @@ TEST_CASE("--dry-run says when the sandbox can make user namespaces") {
         load_profile_text("[seccomp]\nnested-userns = false\n", "/p/test.toml", host, test::no_files());
     CHECK_THAT(describe(build_plan(denied, Overrides{}, host)), !Catch::Contains(line));
 }
+
+TEST_CASE("fonts-themes piece: read from $XDG_DATA_HOME and $XDG_CONFIG_HOME, shown where programs inside look") {
+    HostFacts host = test::sample_host();
+    host.xdg_data_home = "/data/alice";
+    host.xdg_config_home = "/cfg/alice";
+    const Profile profile =
+        load_profile(resolve_profile("untrusted-game", host, test::no_files()), host, test::no_files());
+    const SandboxPlan plan = finish_plan(build_plan(profile, Overrides{}, host), profile.landlock, host,
+                                         host_with({"/usr/bin/sh", "/data/alice/fonts/a.ttf", "/cfg/alice/gtk-3.0"}));
+    const MountOp* fonts = at(plan, "/home/alice/.local/share/fonts");
+    REQUIRE(fonts != nullptr);
+    CHECK(fonts->source == "/data/alice/fonts");
+    CHECK(fonts->kind == MountKind::RoBind);
+    const MountOp* gtk = at(plan, "/home/alice/.config/gtk-3.0");
+    REQUIRE(gtk != nullptr);
+    CHECK(gtk->source == "/cfg/alice/gtk-3.0");
+    CHECK(at(plan, "/data/alice/fonts") == nullptr);
+}

@@ -1,5 +1,6 @@
 // describe.cpp — the human-readable plan printed by `sbx --dry-run`.
 // It must show exactly what the launcher will do, in the order it does it.
+#include <algorithm>
 #include <sstream>
 
 #include "core/plan_builder.hpp"
@@ -97,6 +98,16 @@ void describe_hardening(std::ostringstream& out, const SandboxPlan& plan) {
         out << "seccomp     none (policy = \"none\")\n";
     } else {
         out << "seccomp     " << plan.seccomp.rules.size() << " rules, everything else allowed\n";
+        // A decision by omission, so said outright: without a refusing rule
+        // for unshare and for clone, the sandbox can make user namespaces
+        // (seccomp.nested-userns, or `allow`; see sbx(1), SECURITY).
+        const auto refuses = [&](const char* name) {
+            return std::any_of(plan.seccomp.rules.begin(), plan.seccomp.rules.end(), [&](const SeccompRule& r) {
+                return r.syscall == name && r.action != SeccompAction::Log;
+            });
+        };
+        if (!refuses("unshare") || !refuses("clone"))
+            out << "  user namespaces can be created inside (unshare and clone of CLONE_NEWUSER are not filtered)\n";
         for (const auto& rule : plan.seccomp.rules) out << "  " << describe_rule(rule) << "\n";
     }
     if (!plan.landlock.enabled) {

@@ -216,7 +216,7 @@ TEST_CASE("landlock: wrong types in [landlock] are refused at their location") {
 
 TEST_CASE("landlock: the shipped profiles execute only from read-only binds, cli also from the cwd") {
     const HostFacts host = test_host();
-    for (const char* name : {"default", "cli", "browser"}) {
+    for (const char* name : {"default", "cli", "browser", "pdf-viewer", "media-player", "untrusted-game"}) {
         INFO("profile " << name);
         const SandboxPlan plan =
             build_plan(load_profile(resolve_profile(name, host, no_files()), host, no_files()), Overrides{}, host);
@@ -437,7 +437,7 @@ TEST_CASE("landlock: a layout needing too many listed rules is refused") {
 
 TEST_CASE("landlock: the shipped profiles need no listing") {
     const HostFacts host = test_host();
-    for (const char* name : {"default", "cli", "browser"}) {
+    for (const char* name : {"default", "cli", "browser", "pdf-viewer", "media-player", "untrusted-game"}) {
         INFO("profile " << name);
         SandboxPlan plan =
             build_plan(load_profile(resolve_profile(name, host, no_files()), host, no_files()), Overrides{}, host);

@@ -294,7 +294,7 @@ optional = true
 
 TEST_CASE("the shipped profiles build into plans") {
     const HostFacts host = test_host();
-    for (const char* name : {"default", "cli", "browser"}) {
+    for (const char* name : {"default", "cli", "browser", "pdf-viewer", "media-player", "untrusted-game"}) {
         INFO("profile " << name);
         const std::string path = resolve_profile(name, host, no_files());
         const SandboxPlan plan = build_plan(load_profile(path, host, no_files()), Overrides{}, host);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/builtin_profiles.hpp"
 #include "core/profile.hpp"
 #include "core/profile_lookup.hpp"
 #include "support.hpp"
@@ -25,7 +26,7 @@ HostFacts lookup_host() {
     return host;
 }
 
-const std::string kBuiltins = "builtin profiles: default, cli, browser, wayland, x11, audio, dbus";
+const std::string kBuiltins = "builtin profiles: " + std::string(builtin_profile_names());
 
 }  // namespace
 

@@ -295,6 +295,9 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     plan.terminal = terminal_plan(profile.pty, overrides, host);
     plan.keep_caps = checked_caps(profile.keep_caps);
     plan.seccomp = build_seccomp_plan(profile.seccomp);
+    // Before the Landlock rules, which the mounts it adds (the private
+    // runtime folder) take part in.
+    plan_dbus(profile.dbus, host, plan);
     plan.landlock = build_landlock_plan(profile.landlock, plan.mounts);
     plan.rlimits = rlimit_settings(profile.limits);
     if (profile.limits.timeout) plan.timeout = profile.limits.timeout->value;
@@ -304,7 +307,6 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
     if (cg.pids) plan.cgroup.pids = cg.pids->value;
     if (cg.cpus) plan.cgroup.cpus = cg.cpus->value;
     plan.cgroup.required = cg.required && cg.required->value;
-    plan_dbus(profile.dbus, host, plan);
     plan.protected_paths = {host.xdg_config_home + "/sbx", host.xdg_data_home + "/sbx", "/etc/sbx"};
     // The profile folder apart from its parent: it may be a symbolic link
     // to elsewhere, which the real path of the parent does not show.

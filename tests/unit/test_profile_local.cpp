@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/builtin_profiles.hpp"
 #include "core/plan_builder.hpp"
 #include "core/profile.hpp"
 #include "support.hpp"
@@ -40,21 +41,20 @@ std::string hostname_of(const Profile& p) { return p.hostname ? p.hostname->valu
 
 TEST_CASE("NAME.local.toml: merged after a compiled-in profile found by NAME") {
     FakeFiles fs;
-    fs.files[kUser + "/browser.local.toml"] = "hostname = \"adjusted\"\nro-bind = [\"/opt/fonts\"]\n";
-    const Profile p = launch("browser", fs);
+    fs.files[kUser + "/cli.local.toml"] = "hostname = \"adjusted\"\nro-bind = [\"/opt/fonts\"]\n";
+    const Profile p = launch("cli", fs);
     CHECK(hostname_of(p) == "adjusted");
-    CHECK(p.files ==
-          std::vector<std::string>{"builtin:browser.toml", "builtin:default.toml", kUser + "/browser.local.toml"});
+    CHECK(p.files == std::vector<std::string>{"builtin:cli.toml", "builtin:default.toml", kUser + "/cli.local.toml"});
     // On top: its entry is the last, and its file is a launch input.
     REQUIRE_FALSE(p.mounts.empty());
     CHECK(p.mounts.back().dest == "/opt/fonts");
     const SandboxPlan plan = build_plan(p, Overrides{}, host_with_folders());
-    CHECK(std::count(plan.launch_inputs.begin(), plan.launch_inputs.end(), kUser + "/browser.local.toml") == 1);
-    // "browser.toml" is the same NAME.
-    CHECK(hostname_of(launch("browser.toml", fs)) == "adjusted");
+    CHECK(std::count(plan.launch_inputs.begin(), plan.launch_inputs.end(), kUser + "/cli.local.toml") == 1);
+    // "cli.toml" is the same NAME.
+    CHECK(hostname_of(launch("cli.toml", fs)) == "adjusted");
     // Control: without the local file, the shipped hostname.
     FakeFiles none;
-    CHECK(hostname_of(launch("browser", none)) == "sandbox");
+    CHECK(hostname_of(launch("cli", none)) == "sandbox");
 }
 
 TEST_CASE("NAME.local.toml: after a profile of a profile folder, and after every profile included by NAME") {
@@ -83,31 +83,31 @@ TEST_CASE("NAME.local.toml: after a profile of a profile folder, and after every
 
 TEST_CASE("NAME.local.toml: never after a profile given by path, nor looked up anywhere but the user's folder") {
     FakeFiles fs;
-    fs.files["/home/alice/src/browser.toml"] = "hostname = \"by-path\"\n";
-    fs.files["/home/alice/src/browser.local.toml"] = "hostname = \"planted\"\n";
-    fs.files[kEtc + "/browser.local.toml"] = "hostname = \"etc-local\"\n";
-    fs.files[kUser + "/browser.local.toml"] = "hostname = \"user-local\"\n";
-    const Profile by_path = launch("./browser.toml", fs);
+    fs.files["/home/alice/src/cli.toml"] = "hostname = \"by-path\"\n";
+    fs.files["/home/alice/src/cli.local.toml"] = "hostname = \"planted\"\n";
+    fs.files[kEtc + "/cli.local.toml"] = "hostname = \"etc-local\"\n";
+    fs.files[kUser + "/cli.local.toml"] = "hostname = \"user-local\"\n";
+    const Profile by_path = launch("./cli.toml", fs);
     CHECK(hostname_of(by_path) == "by-path");
-    CHECK(by_path.files == std::vector<std::string>{"/home/alice/src/browser.toml"});
+    CHECK(by_path.files == std::vector<std::string>{"/home/alice/src/cli.toml"});
     // The same profile by NAME gets the user's local only.
-    const Profile by_name = launch("browser", fs);
+    const Profile by_name = launch("cli", fs);
     CHECK(hostname_of(by_name) == "user-local");
-    CHECK(std::count(by_name.files.begin(), by_name.files.end(), kEtc + "/browser.local.toml") == 0);
-    CHECK(std::count(by_name.files.begin(), by_name.files.end(), "/home/alice/src/browser.local.toml") == 0);
+    CHECK(std::count(by_name.files.begin(), by_name.files.end(), kEtc + "/cli.local.toml") == 0);
+    CHECK(std::count(by_name.files.begin(), by_name.files.end(), "/home/alice/src/cli.local.toml") == 0);
     // A profile given by path still gets the locals of what it includes by NAME.
-    fs.files["/home/alice/src/mine.toml"] = "include = [\"browser\"]\n";
+    fs.files["/home/alice/src/mine.toml"] = "include = [\"cli\"]\n";
     CHECK(hostname_of(launch("./mine.toml", fs)) == "user-local");
     // A relative XDG_CONFIG_HOME names no local (it would be the working directory's).
     HostFacts host = host_with_folders();
     host.xdg_config_home = "rel";
-    fs.files["rel/sbx/profiles/browser.local.toml"] = "hostname = \"relative\"\n";
-    CHECK(hostname_of(load_profile("builtin:browser.toml", host, fs.reader())) == "sandbox");
+    fs.files["rel/sbx/profiles/cli.local.toml"] = "hostname = \"relative\"\n";
+    CHECK(hostname_of(load_profile("builtin:cli.toml", host, fs.reader())) == "sandbox");
 }
 
 TEST_CASE("NAME.local.toml: the trust rule of every profile file, and include loops") {
     const HostFacts host = host_with_folders();
-    const std::string local = kUser + "/browser.local.toml";
+    const std::string local = kUser + "/cli.local.toml";
     auto read_with = [&](FileRead file) {
         return ProfileReader([local, file](const std::string& path) {
             if (path == local) return file;
@@ -120,7 +120,7 @@ TEST_CASE("NAME.local.toml: the trust rule of every profile file, and include lo
     writable.text = "hostname = \"x\"\n";
     writable.owner = 1000;
     writable.mode = 0666;
-    CHECK(usage_error([&] { load_profile("builtin:browser.toml", host, read_with(writable)); }) ==
+    CHECK(usage_error([&] { load_profile("builtin:cli.toml", host, read_with(writable)); }) ==
           local +
               ": writable by its group or by others (mode 0666): refusing a profile someone else can change "
               "(chmod go-w)");
@@ -128,52 +128,51 @@ TEST_CASE("NAME.local.toml: the trust rule of every profile file, and include lo
     unreadable.error = EACCES;
     unreadable.error_text = "Permission denied";
     // Found through an include: the error points at it.
-    CHECK(usage_error([&] {
-              load_profile_text("include = [\"browser\"]\n", "/p/x.toml", host, read_with(unreadable));
-          }) == "/p/x.toml:1:12: " + local + ": cannot read the profile: Permission denied");
+    CHECK(usage_error([&] { load_profile_text("include = [\"cli\"]\n", "/p/x.toml", host, read_with(unreadable)); }) ==
+          "/p/x.toml:1:12: " + local + ": cannot read the profile: Permission denied");
     FileRead fine = writable;
     fine.mode = 0600;
-    CHECK(hostname_of(load_profile("builtin:browser.toml", host, read_with(fine))) == "x");
+    CHECK(hostname_of(load_profile("builtin:cli.toml", host, read_with(fine))) == "x");
 
     // A local that includes its own profile: a loop, reported, not followed.
     FakeFiles fs;
-    fs.files[local] = "include = [\"browser\"]\n";
-    CHECK(usage_error([&] { launch("browser", fs); }) == local + ":1:12: include loop: " + local + " -> " + local);
+    fs.files[local] = "include = [\"cli\"]\n";
+    CHECK(usage_error([&] { launch("cli", fs); }) == local + ":1:12: include loop: " + local + " -> " + local);
 }
 
 TEST_CASE("a user profile including its own NAME extends the next folder's or the compiled-in one") {
     FakeFiles fs;
-    fs.files[kUser + "/browser.toml"] = "include = [\"browser\"]\nhostname = \"mine\"\n";
-    fs.files[kUser + "/browser.local.toml"] = "[env.set]\nLOCAL = \"1\"\n";
-    Profile p = launch("browser", fs);
+    fs.files[kUser + "/cli.toml"] = "include = [\"cli\"]\nhostname = \"mine\"\n";
+    fs.files[kUser + "/cli.local.toml"] = "[env.set]\nLOCAL = \"1\"\n";
+    Profile p = launch("cli", fs);
     CHECK(hostname_of(p) == "mine");
     // The local once, after the outer profile.
-    CHECK(p.files == std::vector<std::string>{kUser + "/browser.toml", "builtin:browser.toml", "builtin:default.toml",
-                                              kUser + "/browser.local.toml"});
+    CHECK(p.files == std::vector<std::string>{kUser + "/cli.toml", "builtin:cli.toml", "builtin:default.toml",
+                                              kUser + "/cli.local.toml"});
 
     // With a profile of that NAME in the next folder, that one; which may
     // extend the compiled-in one in turn.
-    fs.files[kEtc + "/browser.toml"] = "include = [\"browser.toml\"]\nchdir = \"/etc-was-here\"\n";
-    p = launch("browser", fs);
-    CHECK(p.files == std::vector<std::string>{kUser + "/browser.toml", kEtc + "/browser.toml", "builtin:browser.toml",
-                                              "builtin:default.toml", kUser + "/browser.local.toml"});
+    fs.files[kEtc + "/cli.toml"] = "include = [\"cli.toml\"]\nchdir = \"/etc-was-here\"\n";
+    p = launch("cli", fs);
+    CHECK(p.files == std::vector<std::string>{kUser + "/cli.toml", kEtc + "/cli.toml", "builtin:cli.toml",
+                                              "builtin:default.toml", kUser + "/cli.local.toml"});
     REQUIRE(p.chdir);
     CHECK(p.chdir->value == "/etc-was-here");
     // The /etc one named as --profile by path extends the compiled-in one too.
-    CHECK(launch(kEtc + "/browser.toml", fs).files ==
-          std::vector<std::string>{kEtc + "/browser.toml", "builtin:browser.toml", "builtin:default.toml"});
+    CHECK(launch(kEtc + "/cli.toml", fs).files ==
+          std::vector<std::string>{kEtc + "/cli.toml", "builtin:cli.toml", "builtin:default.toml"});
 
     // Control: a file elsewhere including the NAME still reaches the user's first.
-    fs.files["/p/other.toml"] = "include = [\"browser\"]\n";
-    CHECK(
-        load_profile_text("include = [\"browser\"]\n", "/p/other.toml", host_with_folders(), fs.reader()).files.at(1) ==
-        kUser + "/browser.toml");
+    fs.files["/p/other.toml"] = "include = [\"cli\"]\n";
+    CHECK(load_profile_text("include = [\"cli\"]\n", "/p/other.toml", host_with_folders(), fs.reader()).files.at(1) ==
+          kUser + "/cli.toml");
 
     // A profile of a name nothing comes after: not found, saying why.
     fs.files[kUser + "/solo.toml"] = "include = [\"solo\"]\n";
     CHECK(usage_error([&] { launch("solo", fs); }) ==
           kUser + "/solo.toml:1:12: profile \"solo\" not found (looked in: " + kEtc +
-              "/solo.toml, builtin profiles: default, cli, browser); an include of a profile's own name looks only "
+              "/solo.toml, builtin profiles: " + std::string(builtin_profile_names()) +
+              "); an include of a profile's own name looks only "
               "after the including file (" +
               kUser + "/solo.toml): in the folders after its own, then the compiled-in profiles");
 }

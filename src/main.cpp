@@ -11,6 +11,7 @@
 
 #include "cli/cli.hpp"
 #include "core/bwrap_args.hpp"
+#include "core/file_arguments.hpp"
 #include "core/plan_builder.hpp"
 #include "core/plan_finish.hpp"
 #include "core/profile.hpp"
@@ -70,8 +71,13 @@ int main(int argc, char** argv) {
         // other modes print what does not depend on them (bwrap has no
         // cgroup limits), and a `required` limit must not make them fail.
         const bool place_cgroup = !options.print_bwrap_args && options.export_seccomp.empty();
+        sbx::core::SandboxPlan built = sbx::core::build_plan(profile, options.overrides, host);
+        // The command's file arguments become binds here, so that
+        // finish_plan checks them like any other bind.
+        const auto files = sbx::core::choose_file_arg_mode(profile.file_arguments, options.overrides.file_arguments);
+        sbx::core::add_file_arguments(built, files.mode, files.by, host.cwd, {real_path, sbx::sys::file_kind});
         const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
-            sbx::core::build_plan(profile, options.overrides, host), profile.landlock, host,
+            std::move(built), profile.landlock, host,
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,
              [&host](const std::string& source) { return sbx::sys::scan_unix_sockets(source, host.uid); },
              place_cgroup ? sbx::sys::cgroup_queries() : sbx::core::CgroupQueries{}});

@@ -91,6 +91,12 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
     app.add_option_function<std::string>(
            "--hostname", [&ov](const std::string& name) { ov.hostname = name; }, "Hostname inside the sandbox")
         ->type_name("NAME");
+    app.add_option_function<std::string>(
+           "--file-arguments", [&ov](const std::string& mode) { ov.file_arguments = mode; },
+           "Bind the regular files the command's arguments name (paths, file:// URIs) at the same path:\n"
+           "none, read-only or read-write (default: the profile's `file-arguments`, else none)")
+        ->type_name("MODE")
+        ->check(CLI::IsMember({"none", "read-only", "read-write"}));
     app.add_flag("--share-net", ov.share_net, "Use the host's network (no network namespace)");
     bool unsafe = false;
     app.add_flag("--unsafe", unsafe,

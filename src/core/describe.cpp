@@ -2,6 +2,7 @@
 // It must show exactly what the launcher will do, in the order it does it.
 #include <sstream>
 
+#include "core/path.hpp"
 #include "core/plan_builder.hpp"
 #include "core/seccomp_policy.hpp"
 #include "core/text.hpp"
@@ -180,6 +181,7 @@ std::string describe(const SandboxPlan& plan) {
         out << "  " << (i + 1) << ". " << describe_op(plan.mounts[i]) << "   # " << plan.mounts[i].origin << "\n";
     for (const auto& op : plan.skipped)
         out << "  -  " << describe_op(op) << ": source missing, skipped   # " << op.origin << "\n";
+    for (const auto& line : plan.file_arguments) out << "file arg    " << printable(line) << "\n";
     out << "chdir       " << plan.chdir << "\n";
     out << "environment (" << plan.env.size() << " variables)\n";
     for (const auto& kv : plan.env) out << "  " << kv << "\n";

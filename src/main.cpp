@@ -16,6 +16,7 @@
 #include "core/plan_finish.hpp"
 #include "core/profile.hpp"
 #include "core/shared_folders.hpp"
+#include "desktop/desktop.hpp"
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
@@ -50,6 +51,16 @@ int main(int argc, char** argv) {
         if (int status = sbx::cli::parse(argc, argv, sbx::sys::current_dir, options); status >= 0) return status;
         const sbx::core::HostFacts host = sbx::sys::read_host_facts();
         if (options.verbose) sbx::log::init(true);
+        if (options.desktop) {
+            try {
+                return sbx::desktop::run(*options.desktop, host);
+            } catch (const sbx::Error& e) {
+                // A refusal or bad input: 2; a file that could not be written: 1.
+                spdlog::error("{}", e.what());
+                return e.kind() == sbx::ErrorKind::Usage ? 2 : 1;
+            }
+        }
+        if (options.list_profiles) return sbx::desktop::list_profiles(host);
         spdlog::debug("user {} (uid {}), home {}: from {}", host.user, host.uid, host.home, host.user_source);
 
         const auto reader = sbx::sys::profile_reader();

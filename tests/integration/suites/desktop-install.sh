@@ -70,3 +70,148 @@ expect "file-args: file-arguments = \"read-only\" in a profile binds the file" "
     --profile "$FA_RO" -- read "$FA/doc.txt"
 expect "file-args: --file-arguments=none overrides the profile" ENOENT \
     --profile "$FA_RO" --file-arguments=none -- read "$FA/doc.txt"
+
+# ---------------------------------------------------------------------------
+# sbx desktop install / list / remove, on a sample entry in a test
+# XDG_DATA_DIRS: actions, field codes, localised names, D-Bus activation.
+# ---------------------------------------------------------------------------
+DK=$WORK/xdg
+DK_ENV=(env XDG_DATA_HOME="$DK/data-home" XDG_DATA_DIRS="$DK/share:/nonexistent")
+mkdir -p "$DK/share/applications"
+DK_ORIG=$DK/share/applications/org.sbx.TestViewer.desktop
+cat >"$DK_ORIG" <<'ENTRY'
+# A sample entry for sbx's tests.
+[Desktop Entry]
+Type=Application
+Name=Sbx Test Viewer
+Name[de]=Sbx-Testbetrachter
+GenericName=Viewer
+Comment=Shows a file and whether its folder is visible
+TryExec=/bin/sh
+Exec=/bin/sh -c "cat \\"\\$0\\"; cat \\"\\${0%%/*}/sibling.txt\\" 2>/dev/null || echo nosibling" %f
+DBusActivatable=true
+Terminal=false
+Categories=Utility;
+Actions=count;
+
+[Desktop Action count]
+Name=Count
+Name[de]=Zählen
+Exec=/bin/sh -c "test -r \\"\\$0\\" && echo readable" %U
+ENTRY
+DK_TARGET=$DK/data-home/applications/org.sbx.TestViewer.desktop
+
+# exec_line GROUP FILE: the entry's Exec in GROUP, split per the Desktop
+# Entry Specification (string escapes, then quoting), %f/%F/%u/%U given the
+# file, as a launcher would; runs it (bounded) and sets OUT, RC.
+exec_line() {
+    LAST_CMD="Exec of [$1] in $2 with %f=$3"
+    OUT=$(timeout -k 5 "$LIMIT" python3 - "$1" "$2" "$3" <<'PY' 2>"$WORK/err"
+import subprocess, sys
+group, path, arg = sys.argv[1], sys.argv[2], sys.argv[3]
+cur, exec_raw = None, None
+for line in open(path, encoding="utf-8"):
+    line = line.rstrip("\n")
+    if line.startswith("["):
+        cur = line[1:-1]
+    elif cur == group and line.startswith("Exec="):
+        exec_raw = line[5:]
+s, i = "", 0
+while i < len(exec_raw):
+    c = exec_raw[i]
+    if c == "\\":
+        i += 1
+        s += {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}[exec_raw[i]]
+    else:
+        s += c
+    i += 1
+words, w, inword, i = [], "", False, 0
+while i < len(s):
+    c = s[i]
+    if c == " ":
+        if inword: words.append(w)
+        w, inword = "", False
+    elif c == '"':
+        inword, i = True, i + 1
+        while s[i] != '"':
+            if s[i] == "\\": i += 1
+            w += s[i]; i += 1
+    else:
+        w, inword = w + c, True
+    i += 1
+if inword: words.append(w)
+argv = []
+for word in words:
+    if word in ("%f", "%F", "%u", "%U"):
+        argv.append(arg)
+    elif word in ("%i", "%c", "%k"):
+        continue
+    else:
+        argv.append(word.replace("%%", "%"))
+sys.exit(subprocess.run(argv, stdin=subprocess.DEVNULL).returncode)
+PY
+)
+    RC=$? ERR=$(cat "$WORK/err")
+}
+
+run_sbx_via "${DK_ENV[@]}" -- desktop install org.sbx.TestViewer --profile default
+check_rc "desktop: install exits 0" 0
+check_true "desktop: install wrote the wrapper into \$XDG_DATA_HOME/applications" "no $DK_TARGET" test -f "$DK_TARGET"
+if command -v desktop-file-validate >/dev/null; then
+    # The sample itself passes (control): a failure below is the wrapper's.
+    check_eq "desktop: the sample entry passes desktop-file-validate (control)" "" \
+        "$(desktop-file-validate "$DK_ORIG" 2>&1 | grep -v 'hint:')"
+    check_eq "desktop: the wrapper passes desktop-file-validate" "" \
+        "$(desktop-file-validate "$DK_TARGET" 2>&1 | grep -v 'hint:')"
+else
+    skip "desktop: the wrapper passes desktop-file-validate" "desktop-file-validate is not installed (desktop-file-utils)"
+fi
+DK_TEXT=$(cat "$DK_TARGET")
+check_match "desktop: every Name, localised too, says sandboxed" \
+    "Name=Sbx Test Viewer \(sandboxed\).*Name\[de\]=Sbx-Testbetrachter \(sandboxed\)" "${DK_TEXT//$'\n'/ }"
+check_eq "desktop: DBusActivatable is dropped (activation would bypass sbx)" "0" "$(grep -c DBusActivatable "$DK_TARGET" 2>&1)"
+check_eq "desktop: the markers name the profile and the entry wrapped" \
+    "X-Sbx-Profile=default X-Sbx-Original=$DK_ORIG" "$(grep '^X-Sbx-' "$DK_TARGET" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "desktop: both Exec lines go through this sbx with their field codes" "2" \
+    "$(grep -c "^Exec=$SBX --profile default --file-arguments=read-only -- /bin/sh -c .* %[fU]\$" "$DK_TARGET")"
+
+# The wrapper's Exec, run as a launcher would with %f = a file: the app runs
+# in the sandbox, the file is readable there and its sibling is not.
+exec_line "Desktop Entry" "$DK_TARGET" "$FA/doc.txt"
+check_eq "desktop: the wrapper's Exec shows the file given for %f, not its sibling" "the document
+nosibling" "$OUT"
+exec_line "Desktop Entry" "$DK_ORIG" "$FA/doc.txt"
+check_eq "desktop: the original's Exec, unsandboxed, sees the sibling (control)" "the document
+a sibling" "$OUT"
+exec_line "Desktop Action count" "$DK_TARGET" "$FA/doc.txt"
+check_eq "desktop: the action's Exec runs through sbx too, %U's file readable" "readable" "$OUT"
+
+run_sbx_via "${DK_ENV[@]}" -- desktop list
+check_eq "desktop: list shows the wrapper, its profile and the original" \
+    "org.sbx.TestViewer	default	$DK_ORIG" "$OUT"
+
+run_sbx_via "${DK_ENV[@]}" -- desktop install no-such-app --profile default
+check_rc "desktop: installing an entry that does not exist fails (exit 2)" 2
+run_sbx_via "${DK_ENV[@]}" -- desktop install org.sbx.TestViewer --profile no-such-profile
+check_rc "desktop: installing with a profile that does not exist fails (exit 2)" 2
+
+run_sbx_via "${DK_ENV[@]}" -- desktop remove org.sbx.TestViewer
+check_rc "desktop: remove exits 0" 0
+check_true "desktop: remove removed the wrapper" "$DK_TARGET still there" test ! -e "$DK_TARGET"
+check_true "desktop: the original entry is untouched" "$DK_ORIG gone" test -f "$DK_ORIG"
+
+# An entry of the user's own at the same place: never removed, overwritten
+# only with --force.
+printf '[Desktop Entry]\nType=Application\nName=Mine\nExec=/bin/true\n' >"$DK_TARGET"
+run_sbx_via "${DK_ENV[@]}" -- desktop remove org.sbx.TestViewer
+check_rc "desktop: remove refuses an entry sbx did not write (exit 2)" 2
+check_eq "desktop: ... and leaves it as it was" "Name=Mine" "$(grep -m1 '^Name=' "$DK_TARGET")"
+run_sbx_via "${DK_ENV[@]}" -- desktop install org.sbx.TestViewer --profile default
+check_rc "desktop: install refuses to write over an entry sbx did not write (exit 2)" 2
+check_eq "desktop: ... and leaves it as it was" "Name=Mine" "$(grep -m1 '^Name=' "$DK_TARGET")"
+run_sbx_via "${DK_ENV[@]}" -- desktop install org.sbx.TestViewer --profile default --force
+check_rc "desktop: install --force writes over it" 0
+check_eq "desktop: ... with the wrapper of the system's entry" "Name=Sbx Test Viewer (sandboxed)" \
+    "$(grep -m1 '^Name=' "$DK_TARGET")"
+run_sbx_via "${DK_ENV[@]}" -- desktop remove org.sbx.TestViewer
+check_rc "desktop: the forced wrapper is sbx's and removable" 0

@@ -215,3 +215,23 @@ check_eq "desktop: ... with the wrapper of the system's entry" "Name=Sbx Test Vi
     "$(grep -m1 '^Name=' "$DK_TARGET")"
 run_sbx_via "${DK_ENV[@]}" -- desktop remove org.sbx.TestViewer
 check_rc "desktop: the forced wrapper is sbx's and removable" 0
+
+# A wrapper decides what a later start from the menu runs: no sandbox may
+# write it. The attack: a writable bind of the folder (or an ancestor)
+# rewrites Exec= so that the next start skips sbx.
+run_sbx_via "${DK_ENV[@]}" -- desktop install org.sbx.TestViewer --profile default
+check_rc "desktop: setup: the wrapper is installed again" 0
+DK_WRAPPED=$(cat "$DK_TARGET")
+DK_ATTACK='f=$0; sed "s|^Exec=.* -- |Exec=|" "$f" >"$f.new" && mv "$f.new" "$f" && echo rewritten'
+for dk_src in "$DK/data-home/applications" "$DK/data-home"; do
+    run_sbx_via "${DK_ENV[@]}" -- --bind "$dk_src" -- /bin/sh -c "$DK_ATTACK" "$DK_TARGET"
+    check_rc "desktop: a writable bind of ${dk_src#"$WORK"/} (holding the wrappers) is refused" 2
+    check_eq "desktop: ... and the wrapper still runs through sbx" "$DK_WRAPPED" "$(cat "$DK_TARGET")"
+done
+run_sbx_via "${DK_ENV[@]}" -- --ro-bind "$DK/data-home/applications" -- /bin/cat "$DK_TARGET"
+check_eq "desktop: a read-only bind of the wrappers' folder is allowed (control)" "$DK_WRAPPED" "$OUT"
+run_sbx_via "${DK_ENV[@]}" -- --unsafe --bind "$DK/data-home/applications" -- /bin/sh -c "$DK_ATTACK" "$DK_TARGET"
+check_eq "desktop: control: with --unsafe the sandbox rewrites the wrapper (what the refusal prevents)" \
+    "rewritten" "$OUT"
+check_eq "desktop: control: ... and the wrapper no longer names sbx" "0" "$(grep -c "^Exec=$SBX" "$DK_TARGET")"
+rm -f "$DK_TARGET"

@@ -235,3 +235,13 @@ check_eq "desktop: control: with --unsafe the sandbox rewrites the wrapper (what
     "rewritten" "$OUT"
 check_eq "desktop: control: ... and the wrapper no longer names sbx" "0" "$(grep -c "^Exec=$SBX" "$DK_TARGET")"
 rm -f "$DK_TARGET"
+
+# --list-profiles (for the completions): the profile folders' names, not
+# NAME.local.toml, then the compiled-in ones.
+mkdir -p "$WORK/lp/sbx/profiles"
+printf 'include = ["default"]\n' >"$WORK/lp/sbx/profiles/mine.toml"
+printf 'hostname = "x"\n' >"$WORK/lp/sbx/profiles/mine.local.toml"
+chmod 0644 "$WORK/lp/sbx/profiles/"*.toml
+run_sbx_via env XDG_CONFIG_HOME="$WORK/lp" -- --list-profiles
+check_match "--list-profiles: the user's profiles, then the built-in ones" "^mine default cli browser( |$)" "$(echo $OUT)"
+check_eq "--list-profiles: NAME.local.toml is no profile of its own" "" "$(grep -F .local <<<"$OUT")"

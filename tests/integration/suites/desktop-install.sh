@@ -245,3 +245,27 @@ chmod 0644 "$WORK/lp/sbx/profiles/"*.toml
 run_sbx_via env XDG_CONFIG_HOME="$WORK/lp" -- --list-profiles
 check_match "--list-profiles: the user's profiles, then the built-in ones" "^mine default cli browser( |$)" "$(echo $OUT)"
 check_eq "--list-profiles: NAME.local.toml is no profile of its own" "" "$(grep -F .local <<<"$OUT")"
+
+# More file arguments: a FIFO is no regular file (left alone; opening it
+# inside would block on the host's reader otherwise); a path through ".."
+# is bound at the folded path and passed as it.
+mkfifo "$FA/fifo"
+expect "file-args: a FIFO named on the command line is not bound" ENOENT \
+    --file-arguments=read-only -- access "$FA/fifo"
+run_sbx --file-arguments=read-only --dry-run -- cat "$FA/fifo"
+check_match "file-args: --dry-run says the FIFO is left alone" "\"$FA/fifo\": not a regular file: left alone" "$OUT"
+expect "file-args: a path through .. is bound and passed folded" "the document" \
+    --file-arguments=read-only -- read "$FA/dir/../doc.txt"
+
+# The desktop entries of the browsers the project targets (installed by
+# ./bootstrap): their wrappers pass desktop-file-validate too.
+for dk_app in firefox-esr chromium; do
+    if [ ! -f "/usr/share/applications/$dk_app.desktop" ] || ! command -v desktop-file-validate >/dev/null; then
+        skip "desktop: the wrapper of /usr/share/applications/$dk_app.desktop passes desktop-file-validate" \
+            "$dk_app or desktop-file-utils is not installed (./bootstrap installs both)"
+        continue
+    fi
+    run_sbx_via env -u XDG_DATA_DIRS XDG_DATA_HOME="$DK/real" -- desktop install "$dk_app.desktop" --profile browser
+    check_eq "desktop: the wrapper of /usr/share/applications/$dk_app.desktop passes desktop-file-validate" "0 ok" \
+        "$RC $(desktop-file-validate "$DK/real/applications/$dk_app.desktop" 2>&1 | grep -v 'hint:' || echo ok)"
+done

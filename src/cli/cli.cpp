@@ -31,6 +31,8 @@ int parse_desktop(int argc, char** argv, Options& options) {
     CLI::App app{"Put sandboxed copies of applications' desktop entries in your menu (see sbx(1), DESKTOP).",
                  "sbx desktop"};
     app.require_subcommand(1);
+    app.fallthrough();  // -v after the action too
+    app.add_flag("-v,--verbose", options.verbose, "Log where entries are looked for and what is written");
     DesktopOptions desktop;
     auto* install = app.add_subcommand(
         "install",

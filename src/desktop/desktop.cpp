@@ -54,7 +54,9 @@ int install(const cli::DesktopOptions& options, const core::HostFacts& host) {
     const bool is_path = options.profile.find('/') != std::string::npos;
     const std::string profile_arg = is_path ? profile_path : options.profile;
 
+    spdlog::debug("profile {} ({}): the wrapper runs sbx --profile {}", options.profile, profile_path, profile_arg);
     const std::optional<bool> ours = existing_is_ours(target);
+    spdlog::debug("{}: {}", target, !ours ? "none yet" : *ours ? "a wrapper of sbx's, replaced" : "not sbx's");
     if (ours && !*ours && !options.force)
         throw Error(ErrorKind::Usage, target + " exists and was not written by sbx; --force writes over it");
 
@@ -65,6 +67,7 @@ int install(const cli::DesktopOptions& options, const core::HostFacts& host) {
     for (const auto& dir : dirs) {
         const std::string path = core::join_path(dir, id);
         if (path == target) continue;
+        spdlog::debug("looking for {}", path);
         if (auto found = sys::real_path(path)) {
             text = sys::read_regular_file(*found);
             if (!text) throw Error(ErrorKind::Usage, path + ": not a readable regular file");
@@ -86,6 +89,7 @@ int install(const cli::DesktopOptions& options, const core::HostFacts& host) {
     request.add_file_arguments = !profile.file_arguments.has_value();
     request.original = source;
     const std::string wrapped = core::wrap_desktop_entry(entry, request, source);
+    spdlog::debug("writing {} ({} bytes, by rename of a temporary file)", target, wrapped.size());
     sys::write_file_replacing(dirs.front(), id, wrapped);
     std::cout << "installed " << target << " (" << source << " through sbx --profile " << profile_arg << ")\n";
     return 0;

@@ -13,11 +13,13 @@
 #include "cli/cli.hpp"
 #include "core/audio.hpp"
 #include "core/bwrap_args.hpp"
+#include "core/file_arguments.hpp"
 #include "core/plan_builder.hpp"
 #include "core/plan_finish.hpp"
 #include "core/profile.hpp"
 #include "core/shared_folders.hpp"
 #include "core/x11.hpp"
+#include "desktop/desktop.hpp"
 #include "log/log.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
@@ -54,6 +56,16 @@ int main(int argc, char** argv) {
         if (int status = sbx::cli::parse(argc, argv, sbx::sys::current_dir, options); status >= 0) return status;
         const sbx::core::HostFacts host = sbx::sys::read_host_facts();
         if (options.verbose) sbx::log::init(true);
+        if (options.desktop) {
+            try {
+                return sbx::desktop::run(*options.desktop, host);
+            } catch (const sbx::Error& e) {
+                // A refusal or bad input: 2; a file that could not be written: 1.
+                spdlog::error("{}", e.what());
+                return e.kind() == sbx::ErrorKind::Usage ? 2 : 1;
+            }
+        }
+        if (options.list_profiles) return sbx::desktop::list_profiles(host);
         spdlog::debug("user {} (uid {}), home {}: from {}", host.user, host.uid, host.home, host.user_source);
 
         const auto reader = sbx::sys::profile_reader();
@@ -93,6 +105,10 @@ int main(int argc, char** argv) {
         }
         sbx::core::add_audio(built, profile.audio, host, sbx::sys::something_at);
         for (const auto& line : built.audio.why) spdlog::debug("audio: {}", line);
+        // The command's file arguments become binds here, so that
+        // finish_plan checks them like any other bind.
+        const auto files = sbx::core::choose_file_arg_mode(profile.file_arguments, options.overrides.file_arguments);
+        sbx::core::add_file_arguments(built, files.mode, files.by, host.cwd, {real_path, sbx::sys::file_kind});
         const sbx::core::SandboxPlan plan = sbx::core::finish_plan(
             std::move(built), profile.landlock, host,
             {real_path, sbx::sys::list_dir, sbx::sys::can_create,

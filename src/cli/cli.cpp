@@ -26,9 +26,49 @@ public:
     }
 };
 
+// `sbx desktop ...`: its own small command line, with one subcommand per action.
+int parse_desktop(int argc, char** argv, Options& options) {
+    CLI::App app{"Put sandboxed copies of applications' desktop entries in your menu (see sbx(1), DESKTOP).",
+                 "sbx desktop"};
+    app.require_subcommand(1);
+    app.fallthrough();  // -v after the action too
+    app.add_flag("-v,--verbose", options.verbose, "Log where entries are looked for and what is written");
+    DesktopOptions desktop;
+    auto* install = app.add_subcommand(
+        "install",
+        "Write a copy of APP's desktop entry into $XDG_DATA_HOME/applications with every Exec= run through sbx");
+    install->add_option("APP", desktop.app, "Desktop file id (firefox-esr or firefox-esr.desktop)")->required();
+    install->add_option("-p,--profile", desktop.profile, "The profile the wrapper runs APP in (NAME or PATH)")
+        ->required()
+        ->type_name("NAME|PATH");
+    install->add_flag("--force", desktop.force, "Write over an entry of that id that sbx did not write");
+    auto* remove = app.add_subcommand("remove", "Remove the wrapper sbx wrote for APP (and nothing else)");
+    remove->add_option("APP", desktop.app, "Desktop file id")->required();
+    app.add_subcommand("list", "List the wrappers sbx wrote: id, profile, the entry wrapped");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app.help();
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) {
+            std::cout << app.help("", CLI::AppFormatMode::All);
+            return 0;
+        }
+        std::cerr << "sbx desktop: " << core::printable(e.what()) << " (see sbx desktop --help)\n";
+        return 2;
+    }
+    desktop.action = app.get_subcommands().front()->get_name();
+    options.desktop = desktop;
+    return -1;
+}
+
 }  // namespace
 
 int parse(int argc, char** argv, const std::function<std::string()>& cwd, Options& options) {
+    // "desktop" as the first word is the desktop subcommand; a program of
+    // that name runs as `sbx -- desktop`.
+    if (argc >= 2 && std::string_view(argv[1]) == "desktop") return parse_desktop(argc - 1, argv + 1, options);
     CLI::App app{"Run COMMAND in a rootless sandbox described by a TOML profile (see sbx(1), sbx.toml(5)).", "sbx"};
     app.prefix_command();  // stop at the first positional: it and the rest are COMMAND [ARG...]
     app.set_version_flag("--version", std::string("sbx ") + SBX_VERSION);
@@ -37,6 +77,7 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
     app.footer(
         "The first word that is not an option starts COMMAND [ARG...]; after \"--\" every word does.\n"
         "Without COMMAND the profile's `command` runs, else /bin/sh.\n"
+        "`sbx desktop install|remove|list` wraps desktop entries (sbx desktop --help).\n"
         "Exit status: the command's; 128+N if killed by signal N; 2 bad usage or profile;\n"
         "124 [limits] timeout expired; 125 sandbox setup failed; 126 command not executable;\n"
         "127 command not found.");
@@ -91,11 +132,19 @@ int parse(int argc, char** argv, const std::function<std::string()>& cwd, Option
     app.add_option_function<std::string>(
            "--hostname", [&ov](const std::string& name) { ov.hostname = name; }, "Hostname inside the sandbox")
         ->type_name("NAME");
+    app.add_option_function<std::string>(
+           "--file-arguments", [&ov](const std::string& mode) { ov.file_arguments = mode; },
+           "Bind the regular files the command's arguments name (paths, file:// URIs) at the same path:\n"
+           "none, read-only or read-write (default: the profile's `file-arguments`, else none)")
+        ->type_name("MODE")
+        ->check(CLI::IsMember({"none", "read-only", "read-write"}));
     app.add_flag("--share-net", ov.share_net, "Use the host's network (no network namespace)");
     bool unsafe = false;
     app.add_flag("--unsafe", unsafe,
                  "Allow the command line's binds that sbx refuses: the host's / /proc /dev /sys, binds over\n"
                  "/proc or /dev, writable binds exposing sbx's own folders or profiles (see sbx(1) SECURITY)");
+    app.add_flag("--list-profiles", options.list_profiles,
+                 "Print the profile names --profile finds (profile folders, then built-in), one a line");
     app.add_flag("-v,--verbose", options.verbose, "Log every setup step to stderr");
     app.add_flag("--dry-run", options.dry_run, "Print what the sandbox will be and run nothing");
     app.add_flag("--print-bwrap-args", options.print_bwrap_args,

@@ -112,7 +112,9 @@ const char* host_tree_exposed(const std::string& source, MountKind kind) {
 
 [[noreturn]] void refuse(const MountOp& op, const std::string& why) {
     std::string how = " (add `unsafe = true` to the entry to allow it anyway)";
-    if (op.origin.starts_with("command line"))
+    if (op.origin.starts_with("command line argument"))  // file-arguments: no way around it
+        how = "";
+    else if (op.origin.starts_with("command line"))
         how = " (--unsafe allows it anyway)";
     else if (is_builtin_profile(op.origin))  // cli's ${PWD} started in $HOME, say
         how =

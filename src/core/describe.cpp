@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/path.hpp"
 #include "core/plan_builder.hpp"
 #include "core/seccomp_policy.hpp"
 #include "core/text.hpp"
@@ -242,6 +243,7 @@ std::string describe(const SandboxPlan& plan) {
         out << "  -  " << describe_op(op) << (op.glob ? ": no match" : ": source missing") << ", skipped   # "
             << op.origin << "\n";
     describe_desktop(out, plan);
+    for (const auto& line : plan.file_arguments) out << "file arg    " << printable(line) << "\n";
     out << "chdir       " << plan.chdir << "\n";
     out << "environment (" << plan.env.size() << " variables)\n";
     for (const auto& kv : plan.env) out << "  " << kv << "\n";

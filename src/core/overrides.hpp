@@ -17,8 +17,9 @@ struct Overrides {
     std::optional<std::string> chdir;
     std::optional<std::string> hostname;
     bool share_net = false;
-    std::vector<std::string> command;  // empty: the profile's command, else /bin/sh
-    std::optional<PtyMode> pty;        // --pty (Always), --no-pty (Never)
+    std::vector<std::string> command;           // empty: the profile's command, else /bin/sh
+    std::optional<PtyMode> pty;                 // --pty (Always), --no-pty (Never)
+    std::optional<std::string> file_arguments;  // --file-arguments MODE: "none", "read-only", "read-write"
 };
 
 // "SRC[:DST]" from --bind / --ro-bind. A relative SRC is taken from `cwd`;

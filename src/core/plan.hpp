@@ -228,6 +228,9 @@ struct SandboxPlan {
     // read. No writable bind may expose one of them, its contents or an
     // ancestor (see check_exposure).
     std::vector<std::string> launch_inputs;
+    // What `file-arguments` decided for each argument that names something
+    // (core/file_arguments.hpp): bound, left alone and why. --dry-run.
+    std::vector<std::string> file_arguments;
 };
 
 }  // namespace sbx::core

@@ -332,6 +332,10 @@ SandboxPlan build_plan(const Profile& profile, const Overrides& overrides, const
             plan.launch_inputs.push_back(path);
     };
     for (const auto& dir : host.profile_dirs) add_input(dir);
+    // The wrappers `sbx desktop install` writes: a sandbox that could edit
+    // one would have the next start from the menu skip sbx.
+    add_input(join_path(host.xdg_data_home, "applications"));
+    if (!host.home.empty()) add_input(join_path(host.home, ".local/share/applications"));
     for (const auto& link : host.profile_links) add_input(link);
     for (const auto& file : profile.files)
         if (!is_builtin_profile(file)) plan.launch_inputs.push_back(file);

@@ -39,7 +39,7 @@ constexpr size_t kMaxFilesRead = 1000;
 
 constexpr std::string_view kTopLevelKeys[] = {"include", "hostname", "chdir", "command", "new-session", "interactive",
                                               "pty", "user", "namespaces", "env", "mount", "seccomp", "capabilities",
-                                              "landlock", "limits", "cgroup",
+                                              "landlock", "limits", "cgroup", "file-arguments",
                                               // The compact mount lists (kCompactMountKeys).
                                               "bind", "ro-bind", "dev-bind", "tmpfs", "dir",
                                               // The desktop pieces' tables.
@@ -186,6 +186,12 @@ private:
         if (const toml::node* node = root.get("env")) apply_env(table_at(*node, "env"));
         apply_mounts(root);
         apply_pty(root);
+        if (auto value = optional_string(root, "file-arguments")) {
+            if (value->value != "none" && value->value != "read-only" && value->value != "read-write")
+                fail_at(value->loc, "`file-arguments` must be \"none\", \"read-only\" or \"read-write\", not " +
+                                        quoted(value->value));
+            p.file_arguments = value;
+        }
         if (const toml::node* node = root.get("seccomp")) apply_seccomp(table_at(*node, "seccomp"));
         if (const toml::node* node = root.get("capabilities")) apply_capabilities(table_at(*node, "capabilities"));
         if (const toml::node* node = root.get("landlock")) apply_landlock(table_at(*node, "landlock"));

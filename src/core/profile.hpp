@@ -144,6 +144,8 @@ struct Profile {
     std::vector<FsEntry> mounts;
     EnvSpec env;
     std::optional<Located<PtyMode>> pty;  // `pty`, or the older `interactive = true` (= "auto")
+    // `file-arguments`: "none", "read-only", "read-write" (core/file_arguments.hpp); unset: "none".
+    std::optional<Located<std::string>> file_arguments;
     SeccompSpec seccomp;
     std::vector<Located<std::string>> keep_caps;  // [capabilities] keep: "CAP_CHOWN", ...
     LandlockSpec landlock;

@@ -153,6 +153,15 @@ std::optional<std::string> real_path(const std::string& path) {
     return std::string(real.get());
 }
 
+core::HostFileKind file_kind(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return core::HostFileKind::Missing;
+    if (S_ISREG(st.st_mode)) return core::HostFileKind::Regular;
+    if (S_ISDIR(st.st_mode)) return core::HostFileKind::Directory;
+    if (S_ISLNK(st.st_mode)) return core::HostFileKind::Symlink;
+    return core::HostFileKind::Other;
+}
+
 bool path_exists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;

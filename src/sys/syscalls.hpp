@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/file_kind.hpp"
 #include "sys/unique_fd.hpp"
 
 namespace sbx::sys {
@@ -49,6 +50,8 @@ void pivot_root_checked(const std::string& new_root, const std::string& put_old)
 // The canonical host path, as realpath(3) gives it, or nullopt when it does
 // not exist (one open and one readlink, not one readlink per component).
 std::optional<std::string> real_path(const std::string& path);
+// What lstat(2) says `path` itself is (file_arguments.hpp).
+core::HostFileKind file_kind(const std::string& path);
 bool path_exists(const std::string& path);   // stat() succeeds (a dangling symlink does not exist)
 bool is_directory(const std::string& path);  // stat() says a directory (follows symlinks)
 

@@ -576,6 +576,7 @@ TEST_CASE("the plan knows which host paths decide a later launch") {
                    Overrides{}, host);
     CHECK(plan.launch_inputs == std::vector<std::string>{"/home/alice/.config/sbx", "/etc/sbx",
                                                          "/home/alice/.config/sbx/profiles",
+                                                         "/home/alice/.local/share/applications",
                                                          "/home/alice/dots/web.toml", "/p/top.toml", "/p/base.toml"});
     // A profile the symlinks of the profile folder lead to is protected
     // even when this launch does not read it.

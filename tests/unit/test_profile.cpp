@@ -316,7 +316,7 @@ TEST_CASE("profile errors point at the offending key or value") {
         {"bogus = 1",
          "/p/test.toml:1:1: unknown key `bogus` (expected one of: include, hostname, chdir, command, "
          "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
-         "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio, dbus)"},
+         "cgroup, file-arguments, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio, dbus)"},
         {"hostname = 5", "/p/test.toml:1:12: `hostname` must be a string"},
         {"\nchdir = true", "/p/test.toml:2:9: `chdir` must be a string"},
         {"new-session = \"yes\"", "/p/test.toml:1:15: `new-session` must be true or false"},
@@ -791,7 +791,7 @@ TEST_CASE("includes: errors") {
         CHECK(load_error("include = [\"./bad.toml\"]", fs) ==
               "/p/bad.toml:3:3: unknown key `hostnme` (expected one of: include, hostname, chdir, command, "
               "new-session, interactive, pty, user, namespaces, env, mount, seccomp, capabilities, landlock, limits, "
-              "cgroup, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio, dbus)");
+              "cgroup, file-arguments, bind, ro-bind, dev-bind, tmpfs, dir, wayland, x11, audio, dbus)");
     }
     SECTION("a missing include lists where it looked") {
         CHECK(load_error("\ninclude = [\"default\", \"nope\"]") ==

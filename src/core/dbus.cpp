@@ -242,6 +242,21 @@ void plan_dbus(const DbusSpec& spec, const HostFacts& host, SandboxPlan& plan) {
 void finish_dbus(SandboxPlan& plan, const HostFacts& host, const SourceResolver& resolve) {
     const std::string runtime = resolve_leniently(host.xdg_runtime_dir, resolve);
     std::vector<MountOp> added;
+    // A bus whose every address is a socket file that does not exist (no
+    // session bus: a text console, a container, a CI machine) is left out,
+    // as flatpak does, rather than failing the launch or starting a proxy
+    // in front of nothing; --dry-run and --verbose say so.
+    std::erase_if(plan.dbus.buses, [&](const BusProxyPlan& bus) {
+        const std::vector<std::string> paths = unix_socket_paths(bus.address);
+        const bool only_paths = !paths.empty() && bus.address.find("abstract=") == std::string::npos &&
+                                bus.address.find("tcp:") == std::string::npos;
+        if (!only_paths ||
+            std::any_of(paths.begin(), paths.end(), [&](const std::string& path) { return resolve(path).has_value(); }))
+            return false;
+        plan.dbus.why.push_back("no " + bus.bus + " bus at " + bus.address + ": skipped");
+        unset_plan_env(plan.env, bus.bus == "session" ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS");
+        return true;
+    });
     if (!plan.dbus.buses.empty()) {
         plan.instance = instance_plan(runtime, host.pid);
         HelperPlan proxy;

@@ -207,6 +207,7 @@ void describe_helpers(std::ostringstream& out, const SandboxPlan& plan) {
         for (const auto& raw : plan.dbus.raw_sockets) out << ' ' << raw;
         out << "\n";
     }
+    for (const auto& line : plan.dbus.why) out << "  " << line << "\n";
 }
 
 }  // namespace

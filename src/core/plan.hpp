@@ -186,6 +186,7 @@ struct BusProxyPlan {
 struct DbusPlan {
     std::vector<BusProxyPlan> buses;       // empty: no bus inside
     std::vector<std::string> raw_sockets;  // host paths of the real buses' sockets
+    std::vector<std::string> why;          // buses left out (no socket on the host), for --dry-run
 };
 
 struct SandboxPlan {

@@ -233,7 +233,11 @@ check_eq "Landlock off: the command never opens /proc/1/mem read-write while PID
     0 "$opened"
 run_sbx --profile "$P_NOLL" --ro-bind "$PDIR:/probe" -- /probe/sbx-probe proc-mem self 10
 check_match "control: the same probe opens its own /proc/self/mem read-write" "^opened after" "$OUT"
-run_sbx --profile "$P_NOLL" -- sh -c 'grep ^CapPrm: /proc/1/status /proc/self/status'
+# The command may start while PID 1 is still between its clone and the exec
+# of sbx-init (with the capabilities it builds the sandbox with): wait for
+# the exec before reading what init keeps.
+AFTER_INIT_EXEC='i=0; until [ "$(cat /proc/1/comm)" = sbx-init ] || [ $i -ge 500 ]; do i=$((i+1)); done'
+run_sbx --profile "$P_NOLL" -- sh -c "$AFTER_INIT_EXEC; grep ^CapPrm: /proc/1/status /proc/self/status"
 check_match "sbx-init holds CAP_KILL in the sandbox's namespace (and nothing else), the command nothing" \
     $'^/proc/1/status:CapPrm:\t0000000000000020\n/proc/self/status:CapPrm:\t0000000000000000$' "$OUT"
 # A profile that lets the command keep CAP_KILL: init keeps another one
@@ -253,6 +257,6 @@ for i in 1 2 3 4; do
     case $OUT in opened*) opened=$((opened + 1)) ;; esac
 done
 check_eq "the command keeping CAP_KILL, Landlock off: still never opens /proc/1/mem (4 launches)" 0 "$opened"
-run_sbx --profile "$P_KK" -- sh -c 'grep ^CapPrm: /proc/1/status /proc/self/status'
+run_sbx --profile "$P_KK" -- sh -c "$AFTER_INIT_EXEC; grep ^CapPrm: /proc/1/status /proc/self/status"
 check_match "... init then keeps CAP_CHOWN, the command CAP_KILL" \
     $'^/proc/1/status:CapPrm:\t0000000000000001\n/proc/self/status:CapPrm:\t0000000000000020$' "$OUT"

@@ -274,6 +274,9 @@ std::string wrap_desktop_entry(const DesktopEntry& entry, const WrapRequest& req
                        "\nX-Sbx-Original=" + escape_value(request.original) + "\n";
             continue;
         }
+        // A localised Exec[xx]= is not in the spec, but KDE's KConfig reads
+        // it in that locale: kept, it would start the app without sbx.
+        if (is_exec_group(line.group) && line.key == "Exec" && !line.locale.empty()) continue;
         std::string key = line.key + (line.locale.empty() ? "" : "[" + line.locale + "]");
         if (is_exec_group(line.group) && line.key == "Exec" && line.locale.empty()) {
             const auto words = split_exec(line.value, printable(name) + ":" + std::to_string(line.line));

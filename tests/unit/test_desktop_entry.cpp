@@ -143,6 +143,20 @@ TEST_CASE("wrapping: no file option without file codes or when the profile decid
     CHECK(out.find("Exec=/usr/bin/sbx --profile \"/home/alice/my profiles/p.toml\" -- a %F\n") != std::string::npos);
 }
 
+TEST_CASE("wrapping drops localised Exec lines, which KDE would run without sbx", "[desktop]") {
+    const auto entry = core::parse_desktop_entry(
+        "[Desktop Entry]\nType=Application\nName=A\nExec=a %U\nExec[de]=a --no-sandbox %U\nActions=x;\n\n"
+        "[Desktop Action x]\nName=X\nExec=a --x\nExec[fr]=a --escape\n",
+        "a");
+    const std::string out = core::wrap_desktop_entry(entry, request(), "a");
+    CHECK(out.find("Exec[") == std::string::npos);
+    CHECK(out.find("--no-sandbox") == std::string::npos);
+    CHECK(out.find("--escape") == std::string::npos);
+    // Control: the unlocalised lines are there, wrapped.
+    CHECK(out.find("Exec=/usr/bin/sbx --profile pdf-viewer --file-arguments=read-only -- a %U\n") != std::string::npos);
+    CHECK(out.find("Exec=/usr/bin/sbx --profile pdf-viewer -- a --x\n") != std::string::npos);
+}
+
 TEST_CASE("entries that cannot be wrapped are refused", "[desktop]") {
     auto link = core::parse_desktop_entry("[Desktop Entry]\nType=Link\nName=A\nURL=http://x\n", "l.desktop");
     CHECK(test::usage_error([&] {

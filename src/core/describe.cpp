@@ -185,6 +185,9 @@ void describe_desktop(std::ostringstream& out, const SandboxPlan& plan) {
         if (!plan.audio.warning.empty()) out << "none";
         out << "\n";
         for (const auto& line : plan.audio.why) out << "  " << line << "\n";
+        if (!plan.audio.pulse_socket.empty() || !plan.audio.pipewire_socket.empty())
+            out << "  a client can have the sound server (outside the sandbox, as you) load a plugin it names: "
+                   "this piece is a way out (sbx(1), SECURITY)\n";
         if (!plan.audio.warning.empty()) out << "  warning: " << plan.audio.warning << "\n";
     }
 }

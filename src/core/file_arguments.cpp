@@ -170,6 +170,7 @@ void add_file_arguments(SandboxPlan& plan, FileArgMode mode, const std::string& 
         op.kind = mode == FileArgMode::ReadWrite ? MountKind::Bind : MountKind::RoBind;
         op.source = path;
         op.dest = path;
+        op.regular_file = true;  // checked again on the opened source when bound
         op.origin = where + " (file-arguments = \"" + file_arg_mode_name(mode) + "\", " + by + ")";
         plan.mounts.push_back(std::move(op));
         added = true;

@@ -27,6 +27,7 @@ struct MountOp {
     bool unsafe = false;           // the entry gave up the refusals of check_exposure
     bool workdir = false;          // Bind/RoBind: a project folder; refused when it is a shared one
     bool implied = false;          // part of the dev/proc op before it (bwrap's --dev/--proc make it too)
+    bool regular_file = false;     // Bind/RoBind: the source must still be a regular file when bound (a file argument)
     bool glob = false;             // Bind*: `source` ends in a pattern; finish_plan binds each match instead
     std::string matched;           // Bind*: the pattern (`glob` source) this bind's source matched
     std::string origin;            // "file:line:col" of the profile entry or "command line"

@@ -133,6 +133,14 @@ bool is_directory(int fd) {
 void bind_mount(const Tree& tree, const MountOp& op) {
     const std::string what = std::string(core::mount_kind_name(op.kind)) + " " + op.source + " -> " + op.dest;
     UniqueFd source = tree.host_path(op.source, what);
+    // A file argument was a regular file when the plan was made; swapped
+    // since for a folder (by a sandbox sharing its folder), it is refused
+    // rather than bound: only that one file was asked for.
+    if (op.regular_file) {
+        struct stat st {};
+        if (::fstat(source.get(), &st) != 0) sys::throw_errno("fstat " + op.source);
+        if (!S_ISREG(st.st_mode)) sys::throw_errno(what + ": no longer a regular file", EINVAL);
+    }
     UniqueFd point = tree.mount_point(op.dest, is_directory(source.get()));
     UniqueFd copy = sys::clone_tree(source.get(), what);
     // Flags go on the detached copy, submounts included, before anything

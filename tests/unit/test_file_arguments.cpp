@@ -114,6 +114,7 @@ TEST_CASE("a regular file named by the command becomes a bind of that file only"
     const core::MountOp* op = op_at(plan, "/data/doc.pdf");
     REQUIRE(op);
     CHECK(op->kind == core::MountKind::RoBind);
+    CHECK(op->regular_file);  // checked again when bound
     CHECK(op->source == "/data/doc.pdf");
     CHECK(op->origin == "command line argument 1 (file-arguments = \"read-only\", --file-arguments)");
     CHECK_FALSE(op_at(plan, "/data"));

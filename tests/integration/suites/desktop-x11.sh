@@ -180,7 +180,11 @@ x11_firefox() {
     # refuses the abstract socket), Firefox's own sandbox (nested user
     # namespaces), and the page given on the command line bound read-only
     # (file-arguments).
-    DISPLAY=":$a" XAUTHORITY="$X11_DIR/Xauthority" bg_sbx "$X11_DIR/ff.out" --profile browser -- firefox-esr \
+    # A persistent home of its own (XDG_DATA_HOME), as desktop-apps.sh does:
+    # the test user's real one holds whatever earlier runs left there.
+    mkdir -p "$X11_DIR/data"
+    XDG_DATA_HOME="$X11_DIR/data" DISPLAY=":$a" XAUTHORITY="$X11_DIR/Xauthority" \
+        bg_sbx "$X11_DIR/ff.out" --profile browser -- firefox-esr \
         --new-instance --no-remote --width 800 --height 600 "$X11_DIR/page/index.html"
     pid=$BG_PID
     # Up to a minute: a loaded machine (a parallel build) slows Firefox's start.

@@ -25,6 +25,7 @@
 #include "sandbox/seccomp.hpp"
 #include "sys/cgroup_probe.hpp"
 #include "sys/desktop_probe.hpp"
+#include "sys/files.hpp"
 #include "sys/host_facts.hpp"
 #include "sys/host_scan.hpp"
 #include "sys/syscalls.hpp"

@@ -64,22 +64,4 @@ bool something_at(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
-std::optional<std::string> read_small_file(const std::string& path, size_t limit) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
-    const UniqueFd file(fd);
-    struct stat st {};
-    if (::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    std::string out;
-    char buf[65536];
-    while (out.size() <= limit) {
-        const ssize_t n = ::read(file.get(), buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::nullopt;
-        if (n == 0) break;
-        out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
-}
-
 }  // namespace sbx::sys

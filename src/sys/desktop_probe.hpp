@@ -22,9 +22,4 @@ int landlock_abi_version();
 // lstat(2) finds something at `path` (a socket, a file).
 bool something_at(const std::string& path);
 
-// Reads a regular file (symlinks followed), at most `limit` + 1 bytes, so
-// that the core can refuse an oversized one; nullopt when it is missing,
-// unreadable or not a regular file (XAUTHORITY=/dev/zero never hangs).
-std::optional<std::string> read_small_file(const std::string& path, size_t limit);
-
 }  // namespace sbx::sys

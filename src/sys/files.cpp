@@ -14,21 +14,27 @@
 
 namespace sbx::sys {
 
-std::optional<std::string> read_regular_file(const std::string& path) {
-    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+std::optional<std::string> read_small_file(const std::string& path, size_t limit, int open_flags) {
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | open_flags));
     if (!fd) return std::nullopt;
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    std::string text;
-    char buf[8192];
-    for (;;) {
+    std::string out;
+    char buf[65536];
+    while (out.size() <= limit) {
         const ssize_t n = ::read(fd.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return std::nullopt;
         if (n == 0) break;
-        text.append(buf, static_cast<size_t>(n));
-        if (text.size() > (size_t{1} << 20)) return std::nullopt;  // no desktop entry is that large
+        out.append(buf, static_cast<size_t>(n));
     }
+    return out;
+}
+
+std::optional<std::string> read_regular_file(const std::string& path) {
+    constexpr size_t kLimit = size_t{1} << 20;  // no desktop entry is that large
+    std::optional<std::string> text = read_small_file(path, kLimit, O_NOFOLLOW);
+    if (text && text->size() > kLimit) return std::nullopt;
     return text;
 }
 

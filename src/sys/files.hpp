@@ -12,6 +12,12 @@ namespace sbx::sys {
 // when it is missing, a symlink, not a regular file, or unreadable.
 std::optional<std::string> read_regular_file(const std::string& path);
 
+// Reads a regular file, stopping once more than `limit` bytes are read, so
+// that the caller can refuse an oversized one; nullopt when it is missing,
+// unreadable or not a regular file (XAUTHORITY=/dev/zero never hangs).
+// `open_flags` are added to O_RDONLY (O_NOFOLLOW: a symlink is not a file).
+std::optional<std::string> read_small_file(const std::string& path, size_t limit, int open_flags = 0);
+
 // Writes `content` to `dir`/`name` (mode 0644): into a new temporary file in
 // `dir` (O_EXCL, O_NOFOLLOW), flushed, then renamed over `name`, so that a
 // reader never sees half a file and a symlink at `name` is replaced, not
